@@ -1,0 +1,12 @@
+"""Machine-readable outputs per territory: one address, no language prefix."""
+from django.urls import path
+
+from . import feeds
+
+app_name = "feeds"
+urlpatterns = [
+    path("<slug:territory>/feed.atom", feeds.atom, name="atom"),
+    path("<slug:territory>/cap.xml", feeds.cap, name="cap"),
+    path("<slug:territory>/planned.ics", feeds.ical, name="ical"),
+    path("<slug:territory>/notices.csv", feeds.csv_export, name="csv"),
+]

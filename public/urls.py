@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "public"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("comprendre/", views.explainer_list, name="explainers"),
+    path("comprendre/<slug:slug>/", views.explainer_detail, name="explainer"),
+    path("<slug:territory>/", views.territory, name="territory"),
+    path("<slug:territory>/historique/", views.history, name="history"),
+    path("<slug:territory>/messages/<int:pk>/", views.notice_detail, name="notice"),
+    path("<slug:territory>/sites/<int:pk>-<slug:slug>/", views.site_detail, name="site"),
+]

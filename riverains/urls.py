@@ -1,0 +1,17 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+# Feeds, API and the console have one address whatever the language; public pages are in
+# French at /<territory>/ and in English at /en/<territory>/ (distinct URLs cache well).
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("public.feed_urls")),
+]
+urlpatterns += i18n_patterns(
+    path("console/", include("console.urls")),
+    path("", include("public.urls")),
+    prefix_default_language=False,
+)
