@@ -1,9 +1,11 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
-from django.views.generic import TemplateView
+"""The console: operators' and coordinators' own interface. Each area has its own urls module."""
+from django.urls import include, path
 
 app_name = "console"
 urlpatterns = [
-    path("connexion/", auth_views.LoginView.as_view(), name="login"),
-    path("", TemplateView.as_view(template_name="base.html"), name="home"),
+    path("", include("console.auth_urls")),  # login, logout, two-factor, invitations, home
+    path("messages/", include("console.notice_urls")),  # operators' and coordinators' notices
+    path("gestion/", include("console.manage_urls")),  # territory, organizations, sites, users
+    path("jetons/", include("api.console_urls")),  # API tokens of an organization
+    path("telephone/", include("voice.console_urls")),  # phone line statistics
 ]

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "public",
     "api",
     "console",
+    "voice",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("voix/", include("voice.urls")),  # phone-line webhooks and audio bulletins
     path("", include("public.feed_urls")),
 ]
 urlpatterns += i18n_patterns(
