@@ -181,7 +181,7 @@ MAP_TILE_ATTRIBUTION = env(
 )
 
 # Public pages may be cached this long by browsers, proxies and CDNs (seconds).
-PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 15)
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 5)
 
 # Content-Security-Policy: no inline script anywhere; map tiles from the configured host.
 _tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]).replace("{s}.", "")
