@@ -65,9 +65,9 @@ def cached_territory_view(view):
                     cache.set(key, response, settings.PUBLIC_CACHE_SECONDS * 20)
         response["ETag"] = etag
         response["Last-Modified"] = http_date(last_modified.timestamp())
-        # Browsers always revalidate (cheap 304); shared caches may hold it a few seconds.
+        # The language is in the URL, so no Vary on Accept-Language. Browsers always revalidate
+        # (a cheap 304); shared caches may hold the page a few seconds.
         response["Cache-Control"] = f"public, max-age=0, s-maxage={settings.PUBLIC_CACHE_SECONDS}, must-revalidate"
-        response.setdefault("Vary", "Accept-Language, Cookie")
         return response
 
     return wrapper
