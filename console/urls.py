@@ -8,4 +8,6 @@ urlpatterns = [
     path("gestion/", include("console.manage_urls")),  # territory, organizations, sites, users
     path("jetons/", include("api.console_urls")),  # API tokens of an organization
     path("telephone/", include("voice.console_urls")),  # phone line statistics
+    path("relais/", include("relay.console_urls")),  # deliveries, social accounts, webhooks
+    path("episodes/", include("reports.console_urls")),  # unexplained reports
 ]

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "public",
     "api",
     "console",
+    "relay",
+    "reports",
     "voice",
     "demo",
 ]

@@ -9,10 +9,14 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("voix/", include("voice.urls")),  # phone-line webhooks and audio bulletins
+    path("relais/", include("relay.hooks_urls")),  # inbound SMS, push endpoints, widget
+    path("signalements/", include("reports.hooks_urls")),
     path("", include("public.feed_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("console/", include("console.urls")),
+    path("", include("relay.urls")),  # subscribe, confirm, manage preferences
+    path("", include("reports.urls")),  # residents' reports
     path("", include("public.urls")),
     prefix_default_language=False,
 )
