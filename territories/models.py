@@ -15,6 +15,7 @@ from .geo import validate_in_france
 RESERVED_SLUGS = {
     "admin", "api", "console", "static", "media", "en", "fr", "comprendre", "accessibilite",
     "i18n", "sante", "health", "robots.txt", "favicon.ico", "sw.js", "manifest.webmanifest",
+    "voix", "relais", "signalements", "widget",
 }
 
 french_phone = RegexValidator(
