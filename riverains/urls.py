@@ -2,10 +2,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from .health import health
+
 # Feeds, API and the console have one address whatever the language; public pages are in
 # French at /<territory>/ and in English at /en/<territory>/ (distinct URLs cache well).
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sante/", health, name="health"),
     path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("voix/", include("voice.urls")),  # phone-line webhooks and audio bulletins
