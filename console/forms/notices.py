@@ -1,0 +1,264 @@
+"""Forms of the console's notices. They only parse what was typed: the rules (scope, dates,
+text limits, communes of the territory) live in notices.services, whose ValidationError is put
+back onto the fields with `add_service_errors`, so that the operator sees every problem at once."""
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from notices import services
+from notices.catalog import placeholders_in, template_for
+from notices.models import Category, Explainer, Kind, Perception
+from territories.models import Commune, Site
+
+OTHER, UNKNOWN = "other", "unknown"
+DURATIONS = [
+    ("30", _("30 min")),
+    ("60", _("1 h")),
+    ("120", _("2 h")),
+    ("240", _("4 h")),
+    ("480", _("8 h")),
+    ("1440", _("24 h")),
+    (OTHER, _("Autre : j'indique la fin prévue")),
+    (UNKNOWN, _("Fin pas encore connue")),
+]
+TEXT_FIELDS = ["title", "body", "impact"]
+
+
+class DateTimeWidget(forms.SplitDateTimeWidget):
+    """Native date and time pickers; values are read in the server's zone, Europe/Paris."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            date_attrs={"type": "date"}, time_attrs={"type": "time"}, date_format="%Y-%m-%d", time_format="%H:%M"
+        )
+
+
+def date_time_field(label, **kwargs):
+    return forms.SplitDateTimeField(label=label, widget=DateTimeWidget, required=False, **kwargs)
+
+
+class CommuneChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, commune):
+        postcodes = ", ".join(commune.postcode_list)
+        return f"{commune.name} ({postcodes})" if postcodes else commune.name
+
+
+class ServiceErrorsForm(forms.Form):
+    """A form whose data a service validates: its messages land next to the fields."""
+
+    # The service's name for a field, when the form calls it otherwise.
+    service_field_names = {}
+
+    def add_service_errors(self, error):
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
+        for name, messages in error.message_dict.items():
+            field = self.service_field_names.get(name, name)
+            self.add_error(field if field in self.fields else None, messages)
+
+
+def next_full_hour(now):
+    return timezone.localtime(now).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+
+
+def duration_choice(starts_at, expected_end_at):
+    """The duration select's value that gives back this end."""
+    if expected_end_at is None:
+        return UNKNOWN
+    minutes = (expected_end_at - starts_at).total_seconds() / 60
+    return next((value for value, _label in DURATIONS if value == str(int(minutes)) and minutes.is_integer()), OTHER)
+
+
+class NoticeForm(ServiceErrorsForm):
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none(), empty_label=None)
+    category = forms.ChoiceField(label=_("Catégorie"), choices=Category.choices)
+    kind = forms.ChoiceField(
+        label=_("Nature"),
+        choices=[(Kind.PLANNED, _("Opération prévue")), (Kind.OBSERVED, _("Événement constaté, déjà en cours"))],
+        widget=forms.RadioSelect,
+    )
+    perceptions = forms.MultipleChoiceField(
+        label=_("Ce que les riverains perçoivent"), choices=Perception.choices, widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    starts_at = date_time_field(_("Début"), help_text=_("Date, puis heure (heure de Paris)."))
+    duration = forms.ChoiceField(label=_("Durée estimée"), choices=DURATIONS)
+    expected_end_at = date_time_field(
+        _("Fin prévue"), help_text=_("Seulement si vous avez choisi « Autre » comme durée. Heure de Paris.")
+    )
+    title = forms.CharField(label=_("Titre"), required=False, help_text=_("120 caractères au plus."))
+    body = forms.CharField(
+        label=_("Texte"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Quoi, où, quand, jusqu'à quand. Remplacez les passages entre crochets."),
+    )
+    impact = forms.CharField(
+        label=_("Incidence pour les riverains (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    communes = CommuneChoiceField(
+        label=_("Communes concernées"), queryset=Commune.objects.none(), widget=forms.CheckboxSelectMultiple,
+        required=False, help_text=_("Par défaut, les communes voisines du site."),
+    )
+    explainer = forms.ModelChoiceField(
+        label=_("Fiche « comprendre » liée (facultatif)"), queryset=Explainer.objects.all(), required=False,
+        empty_label=_("Aucune"),
+    )
+    immediate = forms.BooleanField(
+        label=_("Information immédiate"), required=False,
+        help_text=_("À diffuser même la nuit, par exemple un bruit fort : les SMS partent aussi pendant les heures de silence."),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sites = Site.objects.for_user(user).filter(is_active=True).select_related("organization__territory")
+        self.fields["site"].queryset = sites
+        self.fields["communes"].queryset = self._communes_of(sites)
+
+    def _communes_of(self, sites):
+        """The communes of the chosen site's territory, or of all the user's territories."""
+        site = self._chosen_site(sites)
+        territories = [site.organization.territory_id] if site else sites.values("organization__territory")
+        return Commune.objects.filter(territories__in=territories).distinct().order_by("name")
+
+    def _chosen_site(self, sites):
+        value = self.data.get("site") if self.is_bound else self.initial.get("site")
+        value = getattr(value, "pk", value)
+        return sites.filter(pk=value).first() if str(value or "").isdigit() else None
+
+    @property
+    def is_draft(self):
+        return self.data.get("action") == "draft"
+
+    def clean(self):
+        data = super().clean()
+        data["expected_end_at"] = self._expected_end(data)
+        if not self.is_draft:
+            self._refuse_placeholders(data)
+        return data
+
+    def _expected_end(self, data):
+        duration, starts_at = data.get("duration"), data.get("starts_at")
+        if duration == OTHER:
+            if not data.get("expected_end_at") and "expected_end_at" not in self.errors:
+                self.add_error("expected_end_at", _("Indiquez la date et l'heure de fin prévue, ou choisissez une durée."))
+            return data.get("expected_end_at")
+        if duration in (None, UNKNOWN) or starts_at is None:
+            return None
+        return starts_at + timedelta(minutes=int(duration))
+
+    def _refuse_placeholders(self, data):
+        for name in TEXT_FIELDS:
+            left = placeholders_in(data.get(name))
+            if left:
+                self.add_error(name, _("Remplacez ou supprimez les passages entre crochets : %(passages)s.")
+                               % {"passages": " ".join(left)})
+
+    def notice_fields(self):
+        """The fields notices.services expects, from the cleaned data."""
+        data = self.cleaned_data
+        fields = {name: data.get(name) for name in services.FIELDS}
+        fields["communes"] = list(data.get("communes") or [])
+        fields["perceptions"] = list(data.get("perceptions") or [])
+        for name in TEXT_FIELDS:
+            fields[name] = data.get(name) or ""
+        return fields
+
+    def starts_later(self):
+        """Whether "Publier" will in fact schedule the notice: its start is in the future."""
+        cleaned = getattr(self, "cleaned_data", {})
+        starts_at = cleaned.get("starts_at") if "starts_at" in cleaned else self.initial.get("starts_at")
+        return bool(starts_at and starts_at > timezone.now())
+
+
+def initial_from_template(category, site, now=None):
+    """The form's values for a new notice of this category on this site."""
+    template = template_for(category)
+    now = now or timezone.now()
+    starts_at = now.replace(second=0, microsecond=0) if template.kind == Kind.OBSERVED else next_full_hour(now)
+    minutes = int(template.duration.total_seconds() // 60) if template.duration else None
+    return {
+        "site": site,
+        "category": template.category,
+        "kind": template.kind,
+        "perceptions": list(template.perceptions),
+        "starts_at": starts_at,
+        "duration": str(minutes) if minutes else UNKNOWN,
+        "title": str(template.title),
+        "body": str(template.body),
+        "impact": str(template.impact),
+        "communes": list(site.neighbouring_communes.all()),
+        "explainer": template.explainer(),
+        "immediate": template.immediate,
+    }
+
+
+def initial_from_notice(notice):
+    """The form's values for an existing notice (draft to finish, update, correction)."""
+    initial = {name: getattr(notice, name) for name in services.FIELDS if name != "communes"}
+    initial["communes"] = list(notice.communes.all())
+    initial["duration"] = duration_choice(notice.starts_at, notice.expected_end_at)
+    return initial
+
+
+class ChooseTemplateForm(forms.Form):
+    """Step one of a new notice: which site, and what kind of event (picks the template)."""
+
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none(), empty_label=None)
+    categorie = forms.ChoiceField(label=_("Que se passe-t-il ?"), choices=Category.choices, widget=forms.RadioSelect)
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Site.objects.for_user(user).filter(is_active=True)
+
+
+class NoticeRevisionForm(NoticeForm):
+    """Update of a published notice, or a coordinator's correction: a new public revision."""
+
+    change_note = forms.CharField(
+        label=_("Ce qui a changé"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Public : une phrase, par exemple « Fin prévue repoussée à 18 h »."),
+    )
+    notify = forms.BooleanField(label=_("Prévenir les abonnés"), required=False, initial=True)
+
+    def __init__(self, user, *args, correcting=False, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        if correcting:
+            self.fields["change_note"].label = _("Motif public de la correction")
+            self.fields["change_note"].help_text = _("Il est affiché avec le message corrigé.")
+
+
+class EndForm(ServiceErrorsForm):
+    prefix = "end"  # three action forms share the detail page: keep their field ids apart
+    ended_at = date_time_field(_("Fin effective"), help_text=_("Heure de Paris. Laissez maintenant si c'est fini à l'instant."))
+    note = forms.CharField(
+        label=_("Note (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Publique, par exemple « Le redémarrage est terminé »."),
+    )
+    service_field_names = {"change_note": "note"}
+
+
+class CancelForm(ServiceErrorsForm):
+    prefix = "cancel"
+    reason = forms.CharField(
+        label=_("Motif (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Public, par exemple « Opération reportée à une date ultérieure »."),
+    )
+
+
+class WithdrawForm(ServiceErrorsForm):
+    prefix = "withdraw"
+    reason = forms.CharField(
+        label=_("Motif public du retrait"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Affiché à la place du message."),
+    )
+    confirm = forms.BooleanField(
+        label=_("Je confirme le retrait de ce message."),
+        error_messages={"required": _("Cochez la case pour confirmer le retrait.")},
+    )
+    service_field_names = {"change_note": "reason"}
+
+
+def now_initial():
+    return {"ended_at": timezone.localtime().replace(second=0, microsecond=0)}
