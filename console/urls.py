@@ -10,4 +10,5 @@ urlpatterns = [
     path("telephone/", include("voice.console_urls")),  # phone line statistics
     path("relais/", include("relay.console_urls")),  # deliveries, social accounts, webhooks
     path("episodes/", include("reports.console_urls")),  # unexplained reports
+    path("statistiques/", include("stats.console_urls")),  # figures and the yearly report
 ]

@@ -1,0 +1,70 @@
+"""Who may open a console page: a signed-in user who has passed their second factor when they have
+one, and who has set one up when a territory they belong to requires it.
+
+Every console view uses `console_login_required` (or `ConsoleLoginRequiredMixin`), so that the
+two-factor rule cannot be forgotten page by page."""
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp import user_has_device
+
+from territories.models import Role, Territory
+
+
+def must_use_two_factor(user):
+    """True when the user coordinates, or operates for a member of, a territory requiring 2FA."""
+    return (
+        Territory.objects.filter(require_two_factor=True)
+        .filter(
+            Q(memberships__user=user, memberships__role=Role.COORDINATOR)
+            | Q(organizations__memberships__user=user, organizations__memberships__role=Role.OPERATOR)
+        )
+        .exists()
+    )
+
+
+def is_verified(user):
+    # OTPMiddleware adds is_verified(); a request built without it (a test factory) is not verified.
+    return getattr(user, "is_verified", lambda: False)()
+
+
+def _redirect_with_next(name, request):
+    return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
+
+
+def console_access_redirect(request, setting_up=False):
+    """The redirect a request needs before it may see a console page, or None when it may."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("console:login"))
+    if user_has_device(user):
+        if not is_verified(user):
+            return _redirect_with_next("console:two_factor_verify", request)
+    elif not setting_up and must_use_two_factor(user):
+        return _redirect_with_next("console:two_factor_setup", request)
+    return None
+
+
+def console_login_required(view=None, *, setting_up=False):
+    """Decorate a console view. `setting_up=True` is for the page where the second factor is set up,
+    which must stay reachable by those who are required to set one up."""
+
+    def decorator(view_func):
+        @wraps(view_func)
+        def wrapped(request, *args, **kwargs):
+            return console_access_redirect(request, setting_up) or view_func(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator(view) if view is not None else decorator
+
+
+class ConsoleLoginRequiredMixin:
+    """The same rule for class-based views."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return console_access_redirect(request) or super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,174 @@
+"""Forms of the management pages: territory settings, partners, members, sites, invitations."""
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from territories.models import Commune, Epci, Membership, Organization, Partner, Role, Site, Territory
+
+from ..models import Invitation
+
+
+def https_by_default(field, **kwargs):
+    """Model form fields, with web addresses typed without a scheme read as https://."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
+class TerritoryForm(forms.ModelForm):
+    class Meta:
+        model = Territory
+        fields = [
+            "name", "presentation", "toll_free_number", "contact_email", "contact_phone", "coordinator_name",
+            "siren_advice", "require_two_factor", "accessibility_status",
+        ]
+        widgets = {"presentation": forms.Textarea(attrs={"rows": 5}), "siren_advice": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "require_two_factor": _(
+                "Chaque coordinateur et chaque rédacteur des adhérents devra utiliser une application "
+                "d'authentification (code à 6 chiffres) pour se connecter."
+            ),
+        }
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = ["name", "url", "description"]
+        formfield_callback = https_by_default
+
+
+class CommuneChoiceForm(forms.Form):
+    """One commune to add to or remove from a territory, by its INSEE code."""
+
+    commune = forms.ModelChoiceField(
+        queryset=Commune.objects.all(),
+        to_field_name="code",
+        error_messages={"invalid_choice": _("Cette commune n'existe pas dans le référentiel.")},
+    )
+
+
+class EpciChoiceForm(forms.Form):
+    epci = forms.ModelChoiceField(
+        queryset=Epci.objects.all(),
+        error_messages={"invalid_choice": _("Cet EPCI n'existe pas dans le référentiel.")},
+    )
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "website"]
+        formfield_callback = https_by_default
+
+    def __init__(self, *args, territory, **kwargs):
+        self.territory = territory
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self):
+        # The (territory, name) constraint is not checked by the model form: territory is not a field.
+        name = self.cleaned_data["name"].strip()
+        others = Organization.objects.filter(territory=self.territory, name__iexact=name).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError(_("Un adhérent porte déjà ce nom dans ce territoire."))
+        return name
+
+
+class CoordinateField(forms.DecimalField):
+    """A latitude or longitude, typed with a comma or a point, kept to 5 decimals (about a metre)."""
+
+    def __init__(self, *, limit, **kwargs):
+        super().__init__(max_value=limit, min_value=-limit, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        value = super().to_python(value)
+        if value is None:
+            return value
+        try:
+            return value.quantize(Decimal("0.00001"), rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class SiteForm(forms.ModelForm):
+    latitude = CoordinateField(label=_("Latitude"), limit=90, help_text=_("En degrés décimaux, par exemple 49,48700."))
+    longitude = CoordinateField(label=_("Longitude"), limit=180, help_text=_("En degrés décimaux, par exemple 0,23500."))
+
+    class Meta:
+        model = Site
+        fields = ["name", "slug", "commune", "latitude", "longitude", "seveso", "description", "neighbouring_communes"]
+        widgets = {
+            "neighbouring_communes": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {"slug": _("Utilisé dans l'adresse de la page du site. Laissez vide pour le déduire du nom.")}
+
+    def __init__(self, *args, organization, **kwargs):
+        self.organization = organization
+        super().__init__(*args, **kwargs)
+        # Site.clean() (run by the model form) refuses coordinates outside France.
+        self.instance.organization = organization
+        communes = organization.territory.communes.all()
+        self.fields["commune"].queryset = communes
+        self.fields["neighbouring_communes"].queryset = communes
+        self.fields["slug"].required = False
+        for name in ("latitude", "longitude"):
+            self.fields[name].widget.attrs.update({"inputmode": "decimal", "data-coordinate": name})
+            self.fields[name].widget.input_type = "text"
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug") or slugify(self.cleaned_data.get("name") or "")[:80].strip("-")
+        if not slug:
+            raise ValidationError(_("Donnez un nom au site pour en déduire l'identifiant."))
+        others = Site.objects.filter(organization=self.organization, slug=slug).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError(_("Un autre site de cet adhérent a déjà l'identifiant « %(slug)s »."), params={"slug": slug})
+        return slug
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse e-mail de la personne invitée"))
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, widget=forms.RadioSelect, initial=Role.OPERATOR)
+    organization = forms.ModelChoiceField(
+        label=_("Adhérent"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("Pour un rédacteur : l'adhérent pour lequel il publiera."),
+    )
+
+    def __init__(self, *args, territory, **kwargs):
+        self.territory = territory
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = territory.organizations.filter(is_active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        role, organization, email = cleaned.get("role"), cleaned.get("organization"), cleaned.get("email")
+        if role == Role.OPERATOR and organization is None:
+            self.add_error("organization", _("Choisissez l'adhérent pour lequel ce rédacteur publiera."))
+            return cleaned
+        if role == Role.COORDINATOR:
+            cleaned["organization"] = None
+        if email and role and not self.errors:
+            self._check_not_already_there(email, role, cleaned.get("organization"))
+        return cleaned
+
+    @property
+    def scope(self):
+        return self.cleaned_data["organization"] or self.territory
+
+    def _check_not_already_there(self, email, role, organization):
+        scope = {"organization": organization} if role == Role.OPERATOR else {"territory": self.territory}
+        users = get_user_model().objects.filter(Q(email__iexact=email) | Q(username__iexact=email))
+        if Membership.objects.filter(user__in=users, role=role, **scope).exists():
+            raise ValidationError(_("Cette personne a déjà ce rôle."))
+        if Invitation.objects.pending().filter(email__iexact=email, role=role, **scope).exists():
+            raise ValidationError(_("Une invitation est déjà en attente pour cette adresse : renvoyez-la depuis la liste."))

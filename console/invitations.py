@@ -1,0 +1,62 @@
+"""Inviting someone into the console, and accepting: one function per action, as for notices."""
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from territories.models import Membership, Role
+
+from .models import Invitation
+
+
+def invite(actor, email, role, scope):
+    """Create an invitation for `scope` (a territory for a coordinator, an organization for an
+    operator) and e-mail its link."""
+    invitation = Invitation(email=email, role=role, invited_by=actor)
+    if role == Role.COORDINATOR:
+        invitation.territory = scope
+    else:
+        invitation.organization = scope
+    token = invitation.new_token()
+    invitation.save()
+    _send(invitation, token)
+    return invitation
+
+
+def resend(invitation):
+    """A new link, valid a new week; the previous link stops working."""
+    token = invitation.new_token()
+    invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
+    _send(invitation, token)
+
+
+def revoke(invitation):
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+
+
+@transaction.atomic
+def accept(invitation, user):
+    """Give `user` the invited role and spend the invitation (single use)."""
+    # Lock the row so that two tabs accepting at once make one membership, not two.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        return None
+    membership, _created = Membership.objects.get_or_create(
+        user=user, role=invitation.role, territory=invitation.territory, organization=invitation.organization
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+def _send(invitation, token):
+    link = settings.SITE_URL + reverse("console:invitation_accept", args=[token])
+    context = {"invitation": invitation, "link": link, "inviter": invitation.invited_by}
+    subject = _("Invitation à publier sur Riverains — %(scope)s") % {"scope": invitation.scope}
+    body = render_to_string("console/emails/invitation.txt", context)
+    send_mail(subject, body, None, [invitation.email])
