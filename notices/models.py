@@ -108,7 +108,11 @@ class NoticeQuerySet(models.QuerySet):
             return self
         return self.filter(
             Q(territory__memberships__user=user, territory__memberships__role=Role.COORDINATOR)
-            | Q(site__organization__memberships__user=user, site__organization__memberships__role=Role.OPERATOR)
+            | Q(
+                site__organization__memberships__user=user,
+                site__organization__memberships__role=Role.OPERATOR,
+                site__organization__is_active=True,
+            )
         ).distinct()
 
     def for_organization(self, organization):

@@ -198,7 +198,13 @@ class SiteQuerySet(models.QuerySet):
             return self
         return self.filter(
             Q(organization__territory__memberships__user=user, organization__territory__memberships__role=Role.COORDINATOR)
-            | Q(organization__memberships__user=user, organization__memberships__role=Role.OPERATOR)
+            # A deactivated member (organization or site) no longer publishes.
+            | Q(
+                organization__memberships__user=user,
+                organization__memberships__role=Role.OPERATOR,
+                organization__is_active=True,
+                is_active=True,
+            )
         ).distinct()
 
 

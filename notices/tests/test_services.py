@@ -214,3 +214,14 @@ def test_signals_fire_inside_and_after_the_transaction(world, django_capture_on_
     finally:
         revision_created.disconnect(on_revision)
         notice_changed.disconnect(on_change)
+
+
+def test_a_deactivated_member_can_no_longer_publish_or_change_its_notices(world):
+    notice = world.publish()
+    world.org_a.is_active = False
+    world.org_a.save()
+    with pytest.raises(PermissionDenied):
+        world.publish()
+    with pytest.raises(PermissionDenied):
+        services.cancel(world.operator_a, notice, "")
+    assert Notice.objects.get().status == Status.SCHEDULED
