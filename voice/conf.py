@@ -1,0 +1,68 @@
+"""Voice settings, read at call time so that tests (and `override_settings`) can change them.
+
+Each one may be set in Django settings or, failing that, in the environment."""
+from django.conf import settings
+
+from riverains.env import env, env_bool, env_int
+
+
+def _get(name, default):
+    return getattr(settings, name, env(name, default))
+
+
+def piper_model():
+    """Path to a Piper voice model (.onnx); empty means Piper is not configured."""
+    return _get("PIPER_MODEL", "") or ""
+
+
+def piper_binary():
+    return _get("PIPER_BINARY", "piper") or "piper"
+
+
+def espeak_binary():
+    return _get("ESPEAK_BINARY", "espeak-ng") or "espeak-ng"
+
+
+def sox_binary():
+    return _get("SOX_BINARY", "sox") or "sox"
+
+
+def espeak_voice():
+    return _get("ESPEAK_VOICE", "fr-fr") or "fr-fr"
+
+
+def espeak_rate():
+    """Words per minute: a little slower than espeak's 175, easier to follow on a phone."""
+    return int(getattr(settings, "ESPEAK_RATE", env_int("ESPEAK_RATE", 145)))
+
+
+def auth_token():
+    """Secret shared with the phone provider, used to check the request signature."""
+    return _get("VOICE_AUTH_TOKEN", "") or ""
+
+
+def caller_salt():
+    """Key of the HMAC that replaces callers' numbers: without it a hash of a phone number
+    could be reversed by trying every number."""
+    return _get("VOICE_CALLER_SALT", "") or settings.SECRET_KEY
+
+
+def regenerate_on_change():
+    """Whether a notice change queues a new bulletin (the test settings turn it off for other
+    apps' tests; voice tests turn it on)."""
+    value = getattr(settings, "VOICE_REGENERATE_ON_CHANGE", None)
+    return env_bool("VOICE_REGENERATE_ON_CHANGE", True) if value is None else bool(value)
+
+
+def cache_seconds():
+    """How long a phone platform or browser may keep an audio file before asking again."""
+    return int(getattr(settings, "VOICE_CACHE_SECONDS", env_int("VOICE_CACHE_SECONDS", 10)))
+
+
+def gather_timeout():
+    """Seconds the menu waits for a key."""
+    return int(getattr(settings, "VOICE_GATHER_TIMEOUT", env_int("VOICE_GATHER_TIMEOUT", 6)))
+
+
+def media_root():
+    return settings.MEDIA_ROOT

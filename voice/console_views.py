@@ -1,0 +1,86 @@
+"""Phone-line statistics for coordinators: how many calls, what callers chose, how long they
+stayed. Only for the territories the user coordinates; anything else is a 404."""
+from collections import Counter
+from datetime import timedelta
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import Avg, Count
+from django.db.models.functions import TruncDate
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from territories.models import Territory
+
+from .models import Call
+
+CHOICE_LABELS = {
+    "1": _("1 — informations en cours"),
+    "2": _("2 — opérations prévues"),
+    "3": _("3 — réécouter"),
+    "*": _("étoile — réécouter"),
+    "9": _("9 — à propos du service"),
+    "0": _("0 — retour au menu"),
+    "timeout": _("aucune touche"),
+    "invalid": _("touche sans objet"),
+}
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+
+
+class PeriodForm(forms.Form):
+    du = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}))
+    au = forms.DateField(label=_("Au"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("du"), data.get("au")
+        if start and end:
+            if end < start:
+                raise forms.ValidationError(_("La date de fin doit être après la date de début."))
+            if (end - start).days > MAX_DAYS:
+                raise forms.ValidationError(_("Choisissez une période d'un an au plus."))
+        return data
+
+
+def _default_period():
+    today = timezone.localdate()
+    return {"du": today - timedelta(days=DEFAULT_DAYS - 1), "au": today}
+
+
+@login_required
+def stats_index(request):
+    territories = Territory.objects.for_user(request.user)
+    if not territories.exists():
+        raise Http404
+    if territories.count() == 1:
+        return redirect("console:voice_territory_stats", territory=territories.get().slug)
+    return render(request, "voice/console_index.html", {"territories": territories})
+
+
+@login_required
+def territory_stats(request, territory):
+    territory = get_object_or_404(Territory.objects.for_user(request.user), slug=territory)
+    form = PeriodForm(request.GET or None, initial=_default_period())
+    period = form.cleaned_data if form.is_bound and form.is_valid() else _default_period()
+    context = {"territory": territory, "form": form, "period": period}
+    if not form.is_bound or form.is_valid():
+        context.update(_statistics(territory, period["du"], period["au"]))
+    return render(request, "voice/console_stats.html", context)
+
+
+def _statistics(territory, start, end):
+    tz = timezone.get_current_timezone()
+    calls = Call.objects.filter(territory=territory, started_at__date__gte=start, started_at__date__lte=end)
+    per_day = calls.annotate(day=TruncDate("started_at", tzinfo=tz)).values("day").annotate(count=Count("pk")).order_by("day")
+    choices = Counter(choice for row in calls.values_list("choices", flat=True) for choice in row)
+    average = calls.filter(duration__isnull=False).aggregate(avg=Avg("duration"))["avg"]
+    return {
+        "total": calls.count(),
+        "callers": calls.exclude(caller_hash="").values("caller_hash").distinct().count(),
+        "per_day": list(per_day),
+        "choices": [(CHOICE_LABELS.get(key, key), count) for key, count in choices.most_common()],
+        "average_duration": round(average) if average is not None else None,
+    }

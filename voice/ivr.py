@@ -1,0 +1,206 @@
+"""The interactive voice menu, as TwiML webhooks (Twilio, Telnyx TeXML and SignalWire all speak
+it). The provider POSTs here when someone calls the territory's toll-free number and each time
+they press a key; we answer with what to play and what to wait for.
+
+The caller is never left in silence: every answer speaks (<Play> of the pre-generated audio, or
+<Say> when there is none yet) and then waits for a key (<Gather>) or moves on (<Redirect>), until
+a polite goodbye. Requests must carry the provider's signature; text from operators and
+coordinators is placed in the XML by ElementTree, which escapes it."""
+import logging
+import xml.etree.ElementTree as ET
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.http import HttpResponse, HttpResponseForbidden
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from territories.models import Territory
+
+from . import conf, signature
+from .models import Call
+from .phone import caller_hash, territory_for_number
+from .services import latest_bulletin, territory_dir
+from .wording import script_for
+
+logger = logging.getLogger(__name__)
+LANGUAGE = "fr-FR"
+# Key → what it plays; "3" and "*" repeat the last one.
+CHOICES = {"1": "current", "2": "planned", "9": "info"}
+REPEAT_KEYS = {"3", "*"}
+MENU_KEY = "0"
+# Unanswered menus (timeouts) before saying goodbye; wrong keys get one more chance.
+MAX_SILENCES = 1
+MAX_MISTAKES = 2
+
+
+def provider_webhook(view):
+    """POST only, no CSRF token (the provider has none), and a valid signature or 403."""
+
+    @csrf_exempt
+    @require_POST
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        token = conf.auth_token()
+        if not token:
+            logger.error("VOICE_AUTH_TOKEN is not set: phone webhooks are refused")
+            return HttpResponseForbidden("Signature invalide.")
+        url = request.build_absolute_uri()
+        if not signature.is_valid(token, url, request.POST, request.headers.get("X-Twilio-Signature", "")):
+            logger.warning("Refused a phone webhook with a bad signature for %s", url)
+            return HttpResponseForbidden("Signature invalide.")
+        with override("fr"):
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class Reply:
+    """A TwiML document under construction."""
+
+    def __init__(self, request, territory):
+        self.request, self.territory = request, territory
+        self.root = ET.Element("Response")
+        self._bulletin = latest_bulletin(territory) if territory else None
+        self._script = None
+
+    def say(self, text, parent=None):
+        ET.SubElement(self.root if parent is None else parent, "Say", language=LANGUAGE).text = text
+
+    def play_section(self, name, parent=None):
+        """The pre-generated audio of a part of the bulletin, or its text spoken by the provider."""
+        entry = (self._bulletin.files if self._bulletin else {}).get(f"{name}.wav")
+        if entry and (territory_dir(self.territory) / f"{name}.wav").exists():
+            url = reverse("voice:section", args=[self.territory.slug, name]) + "?v=" + entry["sha256"][:12]
+            ET.SubElement(self.root if parent is None else parent, "Play").text = self.request.build_absolute_uri(url)
+        else:
+            self.say(self.section_text(name), parent)
+
+    def section_text(self, name):
+        if self._bulletin and self._bulletin.sections.get(name):
+            return self._bulletin.sections[name]
+        if self._script is None:
+            self._script = script_for(self.territory)
+        return self._script.section(name)
+
+    def menu(self, **state):
+        """Play the menu and wait for one key; without one, come back to say so."""
+        action = self.menu_url(**state)
+        gather = ET.SubElement(
+            self.root, "Gather", input="dtmf", numDigits="1", timeout=str(conf.gather_timeout()), action=action, method="POST"
+        )
+        self.play_section("menu", gather)
+        ET.SubElement(self.root, "Redirect", method="POST").text = action
+
+    def menu_url(self, **state):
+        query = urlencode({"t": self.territory.slug, **{k: v for k, v in state.items() if v not in (None, "")}})
+        return self.request.build_absolute_uri(reverse("voice:menu") + "?" + query)
+
+    def goodbye(self):
+        self.say(_("Merci de votre appel. Les informations sont aussi sur le site internet du territoire. Au revoir."))
+        ET.SubElement(self.root, "Hangup")
+
+    def response(self):
+        body = ET.tostring(self.root, encoding="utf-8", xml_declaration=True)
+        response = HttpResponse(body, content_type="text/xml; charset=utf-8")
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _unknown_number(request):
+    reply = Reply(request, None)
+    reply.say(_("Ce numéro n'est associé à aucun territoire du service d'information des riverains. "
+                "Vérifiez le numéro composé. Au revoir."))
+    ET.SubElement(reply.root, "Hangup")
+    return reply.response()
+
+
+def _territory(request):
+    slug = request.GET.get("t")
+    if slug:
+        return Territory.objects.published().filter(slug=slug).first()
+    return territory_for_number(request.POST.get("To", ""))
+
+
+def _record(request, territory, choice=None):
+    sid = request.POST.get("CallSid", "")[:64]
+    if not sid:
+        return
+    call, _created = Call.objects.get_or_create(
+        call_sid=sid,
+        defaults={"territory": territory, "started_at": timezone.now(), "caller_hash": caller_hash(request.POST.get("From"))},
+    )
+    if choice:
+        call.choices.append(choice)
+        call.save(update_fields=["choices"])
+
+
+@provider_webhook
+def incoming_call(request):
+    territory = territory_for_number(request.POST.get("To", ""))
+    if territory is None:
+        logger.warning("Call to a number of no territory")
+        return _unknown_number(request)
+    _record(request, territory)
+    reply = Reply(request, territory)
+    reply.play_section("intro")
+    reply.menu()
+    return reply.response()
+
+
+@provider_webhook
+def menu(request):
+    territory = _territory(request)
+    if territory is None:
+        return _unknown_number(request)
+    reply = Reply(request, territory)
+    key = request.POST.get("Digits", "").strip()[:1]
+    last = request.GET.get("dernier", "")
+    silences, mistakes = _int(request.GET.get("silences")), _int(request.GET.get("erreurs"))
+
+    if key in CHOICES or key in REPEAT_KEYS:
+        section = CHOICES.get(key) or CHOICES.get(last) or "intro"
+        _record(request, territory, key)
+        reply.play_section(section)
+        reply.menu(dernier=key if key in CHOICES else last)
+    elif key == MENU_KEY:
+        _record(request, territory, key)
+        reply.menu(dernier=last)
+    elif not key:
+        _record(request, territory, "timeout")
+        if silences >= MAX_SILENCES:
+            reply.goodbye()
+        else:
+            reply.say(_("Je n'ai pas entendu votre choix."))
+            reply.menu(dernier=last, silences=silences + 1, erreurs=mistakes)
+    else:
+        _record(request, territory, "invalid")
+        if mistakes >= MAX_MISTAKES:
+            reply.goodbye()
+        else:
+            reply.say(_("Cette touche ne correspond à aucun choix."))
+            reply.menu(dernier=last, silences=silences, erreurs=mistakes + 1)
+    return reply.response()
+
+
+def _int(value):
+    try:
+        return max(0, int(value or 0))
+    except ValueError:
+        return 0
+
+
+@provider_webhook
+def call_status(request):
+    """The provider's status callback at the end of a call: its duration."""
+    sid = request.POST.get("CallSid", "")[:64]
+    call = Call.objects.filter(call_sid=sid).first()
+    if call is not None:
+        call.duration = _int(request.POST.get("CallDuration"))
+        call.status = request.POST.get("CallStatus", "")[:20]
+        call.save(update_fields=["duration", "status"])
+    return Reply(request, None).response()

@@ -1,0 +1,83 @@
+"""Stable addresses of each territory's latest bulletin, in every format, for phone platforms
+that play a file from a URL and for the "Listen" buttons of the website. Each answer carries an
+ETag (hash of the content) so that a platform polling the file downloads it only when it changed."""
+import hashlib
+import os
+from functools import lru_cache
+
+from django.http import FileResponse, Http404, HttpResponseNotModified
+from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+
+from notices.models import Notice
+from territories.models import Territory
+
+from . import conf
+from .services import PHONE_SECTIONS, ensure_bulletin, ensure_clip, territory_dir
+
+CONTENT_TYPES = {
+    ".wav": "audio/wav",
+    ".mp3": "audio/mpeg",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+
+@lru_cache(maxsize=512)
+def _etag(path, inode, mtime_ns, size):
+    """Hash of a file's content; the key changes with every atomic replace (new inode)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 16), b""):
+            digest.update(block)
+    return '"' + digest.hexdigest()[:32] + '"'
+
+
+def serve(request, path, filename=None):
+    """The file as it is now: opened once, so the ETag describes the bytes sent."""
+    try:
+        handle = open(path, "rb")
+    except FileNotFoundError:
+        raise Http404
+    stat = os.fstat(handle.fileno())
+    etag = _etag(str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        handle.close()
+        response = HttpResponseNotModified()
+    else:
+        response = FileResponse(handle, content_type=CONTENT_TYPES[os.path.splitext(str(path))[1]])
+        response["Content-Length"] = stat.st_size
+        if filename:
+            response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=conf.cache_seconds())
+    return response
+
+
+def _territory(slug):
+    return get_object_or_404(Territory.objects.published(), slug=slug)
+
+
+@require_safe
+def bulletin_file(request, territory, name):
+    territory = _territory(territory)
+    ensure_bulletin(territory)
+    return serve(request, territory_dir(territory) / name, filename=f"{territory.slug}-{name}")
+
+
+@require_safe
+def section_file(request, territory, name):
+    if name not in PHONE_SECTIONS:
+        raise Http404
+    territory = _territory(territory)
+    ensure_bulletin(territory)
+    return serve(request, territory_dir(territory) / f"{name}.wav")
+
+
+@require_safe
+def notice_file(request, territory, pk, ext):
+    territory = _territory(territory)
+    notice = get_object_or_404(Notice.objects.published().select_related("site__commune", "territory"),
+                               pk=pk, territory=territory)
+    audio = ensure_clip(notice)
+    return serve(request, audio.with_suffix(f".{ext}"))
