@@ -1,0 +1,13 @@
+"""One module per channel, all behind relay.channels.base.Channel."""
+from django.utils.module_loading import import_string
+
+CHANNELS = {
+    "email": "relay.channels.email.EmailChannel",
+    "sms": "relay.channels.sms.KannelChannel",
+    "push": "relay.channels.push.WebPushChannel",
+    "webhook": "relay.channels.webhook.WebhookChannel",
+}
+
+
+def get_channel(kind):
+    return import_string(CHANNELS[kind])()

@@ -1,0 +1,28 @@
+"""The interface every channel implements, like healthchecks' transports: a channel sends one
+delivery or says why it could not, as a TransientError (try again later) or a PermanentError
+(record the reason, never retry)."""
+
+
+class TransientError(Exception):
+    """The gateway is down, slow or busy: the worker retries with back-off."""
+
+
+class PermanentError(Exception):
+    """The address is refused or gone: recorded for the coordinator, never retried."""
+
+
+class Channel:
+    kind = ""
+
+    def open(self):
+        """Called once before a batch (e.g. to open one SMTP connection for all of it)."""
+
+    def close(self):
+        """Called once after a batch, even when it failed."""
+
+    def defer_until(self, delivery, now):
+        """A later time to send this delivery (SMS quiet hours), or None to send now."""
+        return None
+
+    def notify(self, delivery):
+        raise NotImplementedError

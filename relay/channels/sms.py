@@ -1,0 +1,60 @@
+"""SMS through Kannel's HTTP sendsms interface (a self-hosted gateway).
+
+One notice fits one 160-character GSM-7 SMS: the headline, the title (cut if needed), the
+start time and the link to the notice; the link is never cut."""
+import requests
+
+from .. import conf, gsm, messages
+from .base import Channel, PermanentError, TransientError
+
+TIMEOUT = 10
+
+
+class KannelChannel(Channel):
+    kind = "sms"
+
+    def defer_until(self, delivery, now):
+        subscription = delivery.subscription
+        if delivery.revision.snapshot.get("immediate") or not subscription.in_quiet_hours(now):
+            return None
+        return subscription.quiet_hours_end(now)
+
+    def notify(self, delivery):
+        send_sms(delivery.subscription.address, notice_text(messages.for_revision(delivery.revision)))
+
+
+def notice_text(message):
+    head = gsm.truncate(gsm.to_gsm(message.territory_name), 30) + gsm.to_gsm(f" - {message.headline}: ")
+    tail = gsm.to_gsm(f" ({message.starts_short}) {message.url} STOP=desabonnement")
+    room = gsm.SINGLE - gsm.length(head) - gsm.length(tail)
+    if room < 20:  # a very long site address: drop the STOP hint rather than the title
+        tail = gsm.to_gsm(f" ({message.starts_short}) {message.url}")
+        room = gsm.SINGLE - gsm.length(head) - gsm.length(tail)
+    return head + gsm.truncate(gsm.to_gsm(message.title), max(room, 10)) + tail
+
+
+def send_sms(phone, text):
+    """Hand one SMS to Kannel. Kannel answers 202 when accepted (or queued), 4xx when the request
+    is wrong, 503 when it cannot take it now."""
+    url = conf.kannel_url()
+    if not url:
+        raise TransientError("passerelle SMS non configurée (KANNEL_URL)")
+    params = {
+        "username": conf.kannel_user(),
+        "password": conf.kannel_password(),
+        "from": conf.sms_sender(),
+        "to": phone,
+        "text": text,
+        "charset": "UTF-8",
+        "coding": "0",
+    }
+    try:
+        response = requests.get(url, params=params, timeout=TIMEOUT)
+    except requests.RequestException as e:
+        raise TransientError(f"passerelle SMS injoignable : {e.__class__.__name__}") from e
+    if response.status_code in (200, 202):
+        return response.text
+    reason = f"passerelle SMS {response.status_code} : {response.text[:200].strip()}"
+    if response.status_code in (400, 404):  # a bad number; 403 is our own credentials: retry
+        raise PermanentError(reason)
+    raise TransientError(reason)

@@ -1,0 +1,85 @@
+"""Relay settings: read from Django settings first (tests override them there), then from the
+environment, with defaults that are safe for a laptop demo."""
+from django.conf import settings
+
+from riverains.env import env, env_bool, env_int
+
+
+def _get(name, reader, default):
+    if hasattr(settings, name):
+        return getattr(settings, name)
+    return reader(name, default)
+
+
+def kannel_url():
+    """Kannel's sendsms interface, e.g. http://127.0.0.1:13013/cgi-bin/sendsms."""
+    return _get("KANNEL_URL", env, "")
+
+
+def kannel_user():
+    return _get("KANNEL_USER", env, "")
+
+
+def kannel_password():
+    return _get("KANNEL_PASSWORD", env, "")
+
+
+def sms_sender():
+    return _get("SMS_SENDER", env, "Riverains")
+
+
+def inbound_sms_token():
+    """Shared secret Kannel's sms-service adds to the inbound URL (?token=…)."""
+    return _get("RELAY_INBOUND_SMS_TOKEN", env, "")
+
+
+def vapid_private_key():
+    return _get("VAPID_PRIVATE_KEY", env, "")
+
+
+def vapid_public_key():
+    """The applicationServerKey given to browsers (base64url, uncompressed P-256 point)."""
+    return _get("VAPID_PUBLIC_KEY", env, "")
+
+
+def vapid_subject():
+    return _get("VAPID_SUBJECT", env, "mailto:contact@riverains.localhost")
+
+
+def allow_private_webhooks():
+    """Partners' webhooks may point at loopback or private addresses only in development."""
+    return _get("RELAY_ALLOW_PRIVATE_WEBHOOKS", env_bool, settings.DEV)
+
+
+def batch_size():
+    return _get("RELAY_BATCH_SIZE", env_int, 200)
+
+
+def max_attempts():
+    return _get("RELAY_MAX_ATTEMPTS", env_int, 8)
+
+
+def retry_base_seconds():
+    return _get("RELAY_RETRY_BASE_SECONDS", env_int, 30)
+
+
+def sending_timeout_seconds():
+    """A delivery claimed longer ago than this belongs to a dead worker: it goes back to pending."""
+    return _get("RELAY_SENDING_TIMEOUT", env_int, 300)
+
+
+def unconfirmed_days():
+    return _get("RELAY_UNCONFIRMED_DAYS", env_int, 3)
+
+
+def confirmations_per_day():
+    return _get("RELAY_CONFIRMATIONS_PER_DAY", env_int, 3)
+
+
+def form_posts_per_hour():
+    return _get("RELAY_FORM_POSTS_PER_HOUR", env_int, 20)
+
+
+def digest_hour():
+    """Local hour (Europe/Paris) at which daily digests leave."""
+    return _get("RELAY_DIGEST_HOUR", env_int, 18)

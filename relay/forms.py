@@ -1,0 +1,72 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from notices.models import Category
+from territories.models import Site
+
+from .models import ChannelKind, Digest
+
+PUBLIC_CHANNELS = [(k, label) for k, label in ChannelKind.choices if k != ChannelKind.WEBHOOK]
+
+
+class CommuneChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, commune):
+        postcodes = ", ".join(commune.postcode_list)
+        return f"{commune.name} ({postcodes})" if postcodes else commune.name
+
+
+class PreferencesForm(forms.Form):
+    communes = CommuneChoiceField(
+        label=_("Communes"),
+        queryset=None,
+        help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs. Tapez le début du nom pour aller à une commune."),
+        error_messages={"required": _("Choisissez au moins une commune."),
+                        "invalid_choice": _("Choisissez des communes de la liste.")},
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    sites = forms.ModelMultipleChoiceField(
+        label=_("Seulement ces sites (facultatif)"), queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choisissez des sites de la liste.")},
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Seulement ces catégories (facultatif)"), choices=Category.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    digest = forms.ChoiceField(
+        label=_("Rythme des e-mails"), choices=Digest.choices, initial=Digest.IMMEDIATE, required=False,
+        widget=forms.RadioSelect,
+    )
+    quiet_hours = forms.BooleanField(
+        label=_("Pas de SMS entre 22 h et 7 h, sauf information immédiate (par exemple un bruit fort la nuit)"),
+        required=False, initial=True,
+    )
+
+    def __init__(self, territory, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["communes"].queryset = territory.communes.order_by("name")
+        self.fields["sites"].queryset = Site.objects.public().filter(organization__territory=territory).order_by("name")
+
+
+class SubscribeForm(PreferencesForm):
+    channel = forms.ChoiceField(
+        label=_("Recevoir les messages par"), choices=PUBLIC_CHANNELS, widget=forms.RadioSelect, initial=ChannelKind.EMAIL,
+        error_messages={"required": _("Choisissez un moyen de recevoir les messages."),
+                        "invalid_choice": _("Choisissez un moyen de recevoir les messages.")},
+    )
+    address = forms.CharField(
+        label=_("Adresse e-mail ou numéro de téléphone mobile"), max_length=254, required=False,
+        help_text=_("Pour les notifications du navigateur, laissez vide : votre navigateur vous demandera l'autorisation."),
+    )
+    push_subscription = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Honeypot: hidden by CSS and labelled for screen readers as "leave empty"; bots fill it.
+    website = forms.CharField(
+        label=_("Laissez ce champ vide"), required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    field_order = ["channel", "address", "communes", "sites", "categories", "digest", "quiet_hours"]
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("Code reçu par SMS (6 chiffres)"), max_length=12,
+                           error_messages={"required": _("Saisissez le code reçu par SMS.")})

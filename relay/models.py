@@ -1,0 +1,146 @@
+"""Subscriptions (abonnements) and deliveries (envois): the relay's outbox.
+
+A Delivery row is written in the same transaction as the notice revision it carries (see
+relay.outbox); the worker (relay.sender) sends it and records the outcome. The unique key
+(revision, subscription, channel) makes writing the outbox twice harmless."""
+from datetime import time
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from notices.models import Category, Revision
+from territories.models import Commune, Site, Territory
+
+
+class ChannelKind(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    SMS = "sms", _("SMS")
+    PUSH = "push", _("notification du navigateur")
+    WEBHOOK = "webhook", _("webhook (partenaires)")
+
+
+class Digest(models.TextChoices):
+    IMMEDIATE = "immediate", _("dès la publication")
+    DAILY = "daily", _("un récapitulatif par jour")
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
+    def unconfirmed_before(self, moment):
+        return self.filter(confirmed_at__isnull=True, created_at__lt=moment)
+
+
+class Subscription(models.Model):
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="subscriptions")
+    channel = models.CharField(_("canal"), max_length=10, choices=ChannelKind.choices)
+    # E-mail (lower-cased), phone in E.164, push endpoint URL, or webhook URL.
+    address = models.CharField(_("adresse"), max_length=1000)
+    # Push: the browser's p256dh and auth keys; webhook: nothing.
+    push_keys = models.JSONField(default=dict, blank=True)
+    # Webhook: the Standard Webhooks secret ("whsec_" + base64), shown once to the partner.
+    secret = models.CharField(max_length=100, blank=True)
+    label = models.CharField(_("nom du partenaire"), max_length=200, blank=True)
+    communes = models.ManyToManyField(Commune, related_name="subscriptions", blank=True, verbose_name=_("communes"))
+    sites = models.ManyToManyField(Site, related_name="subscriptions", blank=True, verbose_name=_("sites"))
+    # ",torchage,bruit," — portable "contains" filtering on SQLite and PostgreSQL; empty = all.
+    categories = models.CharField(_("catégories"), max_length=200, blank=True)
+    digest = models.CharField(_("rythme"), max_length=10, choices=Digest.choices, default=Digest.IMMEDIATE)
+    quiet_start = models.TimeField(_("silence à partir de"), null=True, blank=True)
+    quiet_end = models.TimeField(_("silence jusqu'à"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # HMAC of the confirmation token (e-mail) or code (SMS); the secret itself is never stored.
+    confirmation_hash = models.CharField(max_length=64, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    # Part of the signed manage link: changing it revokes every link sent so far.
+    manage_nonce = models.CharField(max_length=16)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("abonnement")
+        verbose_name_plural = _("abonnements")
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "channel", "address"], name="unique_subscription_address"),
+        ]
+        indexes = [models.Index(fields=["territory", "confirmed_at"])]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} #{self.pk}"
+
+    @property
+    def is_confirmed(self):
+        return self.confirmed_at is not None
+
+    @property
+    def category_list(self):
+        return [c for c in self.categories.split(",") if c]
+
+    @category_list.setter
+    def category_list(self, values):
+        chosen = [c for c in Category.values if c in set(values or [])]
+        self.categories = f",{','.join(chosen)}," if chosen else ""
+
+    def in_quiet_hours(self, moment=None):
+        """Whether `moment` (now) falls in the subscriber's SMS quiet hours, in Paris time."""
+        if self.quiet_start is None or self.quiet_end is None or self.quiet_start == self.quiet_end:
+            return False
+        local = timezone.localtime(moment or timezone.now()).time()
+        if self.quiet_start < self.quiet_end:
+            return self.quiet_start <= local < self.quiet_end
+        return local >= self.quiet_start or local < self.quiet_end  # spans midnight, e.g. 22h–7h
+
+    def quiet_hours_end(self, moment=None):
+        """Next end of the quiet hours after `moment`, as an aware datetime."""
+        local = timezone.localtime(moment or timezone.now())
+        end = local.replace(hour=self.quiet_end.hour, minute=self.quiet_end.minute, second=0, microsecond=0)
+        if end <= local:
+            end += timezone.timedelta(days=1)
+        return end
+
+
+DEFAULT_QUIET_START, DEFAULT_QUIET_END = time(22, 0), time(7, 0)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("en attente")
+    SENDING = "sending", _("en cours d'envoi")
+    SENT = "sent", _("envoyé")
+    FAILED = "failed", _("échec définitif")
+
+
+class Delivery(models.Model):
+    """One revision to one subscription on one channel: the outbox row."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="deliveries")
+    # Kept (as NULL) when the subscriber leaves, so the coordinator's counts stay true.
+    subscription = models.ForeignKey(Subscription, on_delete=models.SET_NULL, null=True, related_name="deliveries")
+    channel = models.CharField(max_length=10, choices=ChannelKind.choices)
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claim_id = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("envoi")
+        verbose_name_plural = _("envois")
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "subscription", "channel"], name="unique_delivery"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="relay_delivery_due"),
+            models.Index(fields=["claim_id"], name="relay_delivery_claim", condition=~Q(claim_id="")),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} r{self.revision_id} s{self.subscription_id} {self.status}"

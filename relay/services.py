@@ -1,0 +1,252 @@
+"""Residents' and partners' subscriptions: subscribe, confirm (double opt-in), manage,
+unsubscribe. Errors are ValidationError with French messages keyed by field; nothing is
+changed when one is raised.
+
+Secrets (e-mail token, SMS code) are made by the task that sends them and only their HMAC
+is stored; links are signed with django.core.signing."""
+import base64
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import conf
+from .addresses import normalize
+from .models import ChannelKind, Delivery, DeliveryStatus, Digest, Subscription
+
+CONFIRM_SALT = "relay.confirm"
+MANAGE_SALT = "relay.manage"
+CODE_PAGE_SALT = "relay.code"
+CONFIRM_LINK_DAYS = 7
+MAX_CODE_ATTEMPTS = 5
+# Channels whose address must prove it belongs to the subscriber before anything is sent.
+DOUBLE_OPT_IN = {ChannelKind.EMAIL, ChannelKind.SMS}
+
+
+def subscribe(territory, channel, address, communes, sites=(), categories=(), digest=Digest.IMMEDIATE,
+              quiet_start=None, quiet_end=None, push_keys=None):
+    """Record a resident's subscription and send the confirmation (e-mail link or SMS code).
+
+    A browser's push subscription is confirmed at once: the browser's own permission prompt is
+    the second consent. Subscribing again with a known address never changes a confirmed
+    subscription (anyone may type anyone's address): it sends the manage link instead."""
+    address, push_keys = normalize(channel, address, push_keys)
+    communes = _check_filters(territory, communes, sites)
+    with transaction.atomic():
+        subscription = Subscription.objects.select_for_update().filter(
+            territory=territory, channel=channel, address=address
+        ).first()
+        if subscription is not None and subscription.is_confirmed and channel != ChannelKind.PUSH:
+            _request_message(subscription)
+            return subscription
+        subscription = subscription or Subscription(
+            territory=territory, channel=channel, address=address, manage_nonce=secrets.token_hex(8)
+        )
+        subscription.push_keys = push_keys
+        subscription.category_list = categories
+        subscription.digest = digest if channel == ChannelKind.EMAIL and digest in Digest.values else Digest.IMMEDIATE
+        subscription.quiet_start, subscription.quiet_end = (quiet_start, quiet_end) if channel == ChannelKind.SMS else (None, None)
+        if channel not in DOUBLE_OPT_IN:
+            subscription.confirmed_at = subscription.confirmed_at or timezone.now()
+        subscription.save()
+        subscription.communes.set(communes)
+        subscription.sites.set(sites)
+        if channel in DOUBLE_OPT_IN:
+            _request_message(subscription)
+    return subscription
+
+
+def create_webhook(territory, url, label, communes=()):
+    """A partner's webhook, set up by the territory's coordinator: confirmed at once, with a
+    fresh Standard Webhooks secret returned (shown once)."""
+    url, _keys = normalize(ChannelKind.WEBHOOK, url)
+    communes = _check_filters(territory, communes, (), required=False)
+    if Subscription.objects.filter(territory=territory, channel=ChannelKind.WEBHOOK, address=url).exists():
+        raise ValidationError({"address": _("Ce webhook existe déjà pour ce territoire.")})
+    secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+    with transaction.atomic():
+        subscription = Subscription.objects.create(
+            territory=territory, channel=ChannelKind.WEBHOOK, address=url, secret=secret, label=label[:200],
+            confirmed_at=timezone.now(), manage_nonce=secrets.token_hex(8),
+        )
+        subscription.communes.set(communes)
+    return subscription
+
+
+def _check_filters(territory, communes, sites, required=True):
+    communes = list(communes or [])
+    if required and not communes:
+        raise ValidationError({"communes": _("Choisissez au moins une commune.")})
+    covered = set(territory.communes.values_list("code", flat=True))
+    if any(c.code not in covered for c in communes):
+        raise ValidationError({"communes": _("Choisissez des communes du territoire.")})
+    if any(s.organization.territory_id != territory.pk for s in sites):
+        raise ValidationError({"sites": _("Choisissez des sites du territoire.")})
+    return communes
+
+
+# --- confirmation messages ------------------------------------------------------------------
+
+
+def _request_message(subscription):
+    """Queue a confirmation (or manage-link) message, within the per-address daily limit that
+    keeps the form from being used to bomb someone's inbox or phone."""
+    key = "relay:confirmations:" + hashlib.sha256(f"{subscription.channel}:{subscription.address}".encode()).hexdigest()
+    cache.add(key, 0, timeout=24 * 3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=24 * 3600)
+        count = 1
+    if count > conf.confirmations_per_day():
+        raise ValidationError(
+            {"address": _("Trop de messages de confirmation ont été envoyés à cette adresse aujourd'hui. Réessayez demain.")}
+        )
+    from .tasks import send_confirmation
+
+    pk = subscription.pk
+    transaction.on_commit(lambda: send_confirmation.enqueue(pk))
+
+
+def issue_secret(subscription):
+    """Make a new confirmation secret, store its HMAC, and return it (called by the task)."""
+    if subscription.channel == ChannelKind.SMS:
+        secret = f"{secrets.randbelow(10**6):06d}"
+    else:
+        secret = secrets.token_urlsafe(24)
+    Subscription.objects.filter(pk=subscription.pk).update(
+        confirmation_hash=_digest(subscription.pk, secret), confirmation_sent_at=timezone.now(), code_attempts=0
+    )
+    return secret
+
+
+def confirm_link_token(subscription, secret):
+    return signing.dumps({"s": subscription.pk, "t": secret}, salt=CONFIRM_SALT)
+
+
+def confirm_email(token):
+    """Confirm from the e-mailed link; returns the subscription."""
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=timedelta(days=CONFIRM_LINK_DAYS))
+    except signing.BadSignature:
+        raise ValidationError(_("Ce lien de confirmation n'est pas valide ou a expiré. Abonnez-vous à nouveau."))
+    with transaction.atomic():
+        subscription = Subscription.objects.select_for_update().filter(pk=data.get("s")).first()
+        if subscription is None or not subscription.confirmation_hash or not hmac.compare_digest(
+            subscription.confirmation_hash, _digest(subscription.pk, str(data.get("t")))
+        ):
+            if subscription is not None and subscription.is_confirmed:
+                return subscription
+            raise ValidationError(_("Ce lien de confirmation n'est pas valide ou a expiré. Abonnez-vous à nouveau."))
+        return _mark_confirmed(subscription)
+
+
+def code_page_token(subscription):
+    return signing.dumps(subscription.pk, salt=CODE_PAGE_SALT)
+
+
+def subscription_for_code_page(token):
+    try:
+        pk = signing.loads(token, salt=CODE_PAGE_SALT, max_age=timedelta(days=1))
+    except signing.BadSignature:
+        return None
+    return Subscription.objects.filter(pk=pk, channel=ChannelKind.SMS).first()
+
+
+def confirm_code(subscription, code):
+    """Confirm an SMS subscription with the 6-digit code; a few tries only per code."""
+    code = "".join((code or "").split())
+    with transaction.atomic():
+        subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+        if subscription.is_confirmed:
+            return subscription
+        if not subscription.confirmation_hash or subscription.code_attempts >= MAX_CODE_ATTEMPTS:
+            raise ValidationError({"code": _("Ce code n'est plus valable. Abonnez-vous à nouveau pour en recevoir un autre.")})
+        if not hmac.compare_digest(subscription.confirmation_hash, _digest(subscription.pk, code)):
+            subscription.code_attempts += 1
+            subscription.save(update_fields=["code_attempts"])
+            left = MAX_CODE_ATTEMPTS - subscription.code_attempts
+            error = ValidationError({"code": _("Ce code ne correspond pas (essais restants : %(left)d).") % {"left": left}})
+        else:
+            return _mark_confirmed(subscription)
+    raise error
+
+
+def _mark_confirmed(subscription):
+    subscription.confirmed_at = timezone.now()
+    subscription.confirmation_hash = ""
+    subscription.save(update_fields=["confirmed_at", "confirmation_hash"])
+    return subscription
+
+
+def _digest(pk, secret):
+    return hmac.new(settings.SECRET_KEY.encode(), f"relay:{pk}:{secret}".encode(), hashlib.sha256).hexdigest()
+
+
+# --- managing and leaving -------------------------------------------------------------------
+
+
+def manage_token(subscription):
+    return signing.dumps({"s": subscription.pk, "n": subscription.manage_nonce}, salt=MANAGE_SALT)
+
+
+def subscription_for_manage_token(token):
+    """The subscription a manage/unsubscribe link is for, or None once it is gone."""
+    try:
+        data = signing.loads(token, salt=MANAGE_SALT)
+    except signing.BadSignature:
+        return None
+    return Subscription.objects.filter(pk=data.get("s"), manage_nonce=data.get("n")).first()
+
+
+def update_preferences(subscription, communes, sites=(), categories=(), digest=None, quiet_start=None, quiet_end=None):
+    communes = _check_filters(subscription.territory, communes, sites)
+    with transaction.atomic():
+        subscription.category_list = categories
+        if subscription.channel == ChannelKind.EMAIL and digest in Digest.values:
+            subscription.digest = digest
+        if subscription.channel == ChannelKind.SMS:
+            subscription.quiet_start, subscription.quiet_end = quiet_start, quiet_end
+        subscription.save()
+        subscription.communes.set(communes)
+        subscription.sites.set(sites)
+    return subscription
+
+
+def unsubscribe(subscription):
+    """Leave: the address and its filters are deleted; deliveries already sent stay counted
+    (without any personal data), those not yet sent are dropped."""
+    with transaction.atomic():
+        Delivery.objects.filter(subscription=subscription).exclude(
+            status__in=[DeliveryStatus.SENT, DeliveryStatus.FAILED]
+        ).delete()
+        Subscription.objects.filter(pk=subscription.pk).delete()
+
+
+def stop_sms(phone):
+    """Inbound "STOP": every SMS subscription of that phone, in every territory, is deleted."""
+    try:
+        phone = normalize(ChannelKind.SMS, phone)[0]
+    except ValidationError:
+        return 0
+    count = 0
+    for subscription in Subscription.objects.filter(channel=ChannelKind.SMS, address=phone):
+        unsubscribe(subscription)
+        count += 1
+    return count
+
+
+def purge_unconfirmed(now=None):
+    """Delete addresses that never confirmed within the allowed days."""
+    now = now or timezone.now()
+    stale = Subscription.objects.unconfirmed_before(now - timedelta(days=conf.unconfirmed_days()))
+    _total, per_model = stale.delete()
+    return per_model.get(Subscription._meta.label, 0)

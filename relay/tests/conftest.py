@@ -1,0 +1,124 @@
+"""Real components on loopback: an SMTP server (aiosmtpd) and a Kannel-compatible sendsms
+HTTP server; helpers to make confirmed subscriptions."""
+import socket
+import threading
+from email import message_from_bytes, policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.utils import timezone
+
+from relay.models import Subscription
+
+from .smtpd import import_controller
+
+Controller = import_controller()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """aiosmtpd handler keeping every accepted message; can be told to refuse (down)."""
+
+    def __init__(self):
+        self.messages = []
+        self.refuse_after = None
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse_after is not None and len(self.messages) >= self.refuse_after:
+            return "451 4.3.0 try again later"
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+    def to(self, address):
+        return [m for rcpts, m in self.messages if address in rcpts]
+
+
+class SmtpServer:
+    def __init__(self):
+        self.port = free_port()
+        self.inbox = Inbox()
+        self.controller = None
+
+    def start(self):
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp(settings):
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 5
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield server
+    server.stop()
+
+
+class FakeKannel:
+    """Speaks Kannel's sendsms: 202 "0: Accepted for delivery", or the status it is told to."""
+
+    def __init__(self):
+        self.received = []
+        self.status = 202
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                query = parse_qs(urlsplit(self.path).query)
+                params = {k: v[0] for k, v in query.items()}
+                body = b"0: Accepted for delivery"
+                if params.get("username") != "relay" or params.get("password") != "s3cret":
+                    self.send_response(403)
+                    body = b"Authorization failed for sendsms"
+                elif fake.status != 202:
+                    self.send_response(fake.status)
+                    body = b"3: Temporarily unavailable"
+                else:
+                    fake.received.append(params)
+                    self.send_response(202)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/cgi-bin/sendsms"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def kannel(settings):
+    fake = FakeKannel()
+    settings.KANNEL_URL, settings.KANNEL_USER, settings.KANNEL_PASSWORD = fake.url, "relay", "s3cret"
+    yield fake
+    fake.stop()
+
+
+def confirmed(territory, channel, address, communes, **extra):
+    subscription = Subscription.objects.create(
+        territory=territory, channel=channel, address=address, confirmed_at=timezone.now(),
+        manage_nonce="n0nce", **extra,
+    )
+    subscription.communes.set(communes)
+    return subscription

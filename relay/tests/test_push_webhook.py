@@ -1,0 +1,149 @@
+import base64
+import hashlib
+import hmac
+import json
+import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import http_ece
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from django.core.exceptions import ValidationError
+
+from relay import services
+from relay.models import Delivery, DeliveryStatus, Subscription
+from relay.sender import send_pending
+
+from .conftest import confirmed
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+class Receiver:
+    """A loopback HTTP endpoint recording POSTs and answering `status`."""
+
+    def __init__(self, status=201):
+        self.requests = []
+        self.status = status
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                self.send_response(receiver.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.stop()
+
+
+@pytest.fixture
+def vapid(settings):
+    key = ec.generate_private_key(ec.SECP256R1())
+    settings.VAPID_PRIVATE_KEY = b64url(key.private_numbers().private_value.to_bytes(32, "big"))
+    settings.VAPID_PUBLIC_KEY = b64url(
+        key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
+    return key
+
+
+@pytest.fixture
+def browser(world, receiver, vapid):
+    """A browser's push subscription: its own key pair and auth secret."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    auth = os.urandom(16)
+    public = key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    subscription = confirmed(
+        world.x, "push", receiver.url + "push/abc", list(world.site_a.neighbouring_communes.all()),
+        push_keys={"p256dh": b64url(public), "auth": b64url(auth)},
+    )
+    return subscription, key, auth
+
+
+def test_a_push_payload_is_encrypted_for_the_browser_and_says_what_happens(world, receiver, browser):
+    subscription, key, auth = browser
+    notice = world.publish()
+
+    assert send_pending().sent == 1
+
+    [(headers, body)] = receiver.requests
+    assert headers["content-encoding"] == "aes128gcm"
+    assert headers["authorization"].startswith("vapid t=")
+    payload = json.loads(http_ece.decrypt(body, private_key=key, auth_secret=auth, version="aes128gcm"))
+    assert payload["title"] == "Seine-Estuaire — Nouveau message"
+    assert "Torchage sur l'unité de distillation" in payload["body"]
+    assert payload["url"].endswith(f"/seine-estuaire/messages/{notice.pk}/")
+
+
+def test_an_expired_push_subscription_is_removed(world, receiver, browser):
+    subscription, _key, _auth = browser
+    receiver.status = 410
+    world.publish()
+
+    send_pending()
+
+    assert not Subscription.objects.filter(pk=subscription.pk).exists()
+    delivery = Delivery.objects.get()
+    assert delivery.status == DeliveryStatus.FAILED and "410" in delivery.last_error
+
+
+def test_a_partner_webhook_is_signed_per_standard_webhooks(world, receiver):
+    partner = services.create_webhook(world.x, receiver.url + "hook", "Ville du Havre")
+    notice = world.publish()
+
+    assert send_pending().sent == 1
+
+    [(headers, body)] = receiver.requests
+    msg_id, timestamp = headers["webhook-id"], headers["webhook-timestamp"]
+    secret = base64.b64decode(partner.secret.removeprefix("whsec_"))
+    expected = base64.b64encode(
+        hmac.new(secret, f"{msg_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    ).decode()
+    assert headers["webhook-signature"] == f"v1,{expected}"
+    data = json.loads(body)
+    assert data["type"] == "notice.published"
+    assert data["data"]["notice_id"] == notice.pk and data["data"]["title"] == "Torchage sur l'unité de distillation"
+
+
+def test_a_failing_partner_is_retried_with_the_same_message_id(world, receiver):
+    services.create_webhook(world.x, receiver.url + "hook", "Média local")
+    receiver.status = 500
+    world.publish()
+    send_pending()
+    receiver.status = 204
+    from django.utils import timezone
+
+    send_pending(now=timezone.now() + timezone.timedelta(hours=1))
+    assert len(receiver.requests) == 2
+    assert receiver.requests[0][0]["webhook-id"] == receiver.requests[1][0]["webhook-id"]
+    assert Delivery.objects.get().status == DeliveryStatus.SENT
+
+
+def test_private_and_loopback_webhook_addresses_are_refused_in_production(world, settings):
+    settings.RELAY_ALLOW_PRIVATE_WEBHOOKS = False
+    for url in ["http://127.0.0.1:8080/hook", "http://10.0.0.5/hook", "http://[::1]/hook", "http://169.254.169.254/"]:
+        with pytest.raises(ValidationError) as error:
+            services.create_webhook(world.x, url, "Partenaire")
+        assert "réseau privé ou local" in str(error.value)
+    assert not Subscription.objects.exists()

@@ -1,0 +1,187 @@
+"""Public subscription pages (no account): subscribe, confirm, manage, leave. Nothing is sent
+from here: confirmation messages go through the "relay" task queue."""
+import json
+
+
+from django.contrib import messages as flash
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from territories.models import Territory
+
+from . import conf, services
+from .forms import CodeForm, PreferencesForm, SubscribeForm
+from .models import ChannelKind, DEFAULT_QUIET_END, DEFAULT_QUIET_START
+
+FORM_WINDOW = 3600
+
+
+def _territory(slug):
+    return get_object_or_404(Territory.objects.published(), slug=slug)
+
+
+def _too_many_posts(request):
+    """At most a few form posts per network address and hour (shared cache in production)."""
+    key = "relay:form:" + request.META.get("REMOTE_ADDR", "")
+    cache.add(key, 0, timeout=FORM_WINDOW)
+    try:
+        return cache.incr(key) > conf.form_posts_per_hour()
+    except ValueError:
+        return False
+
+
+def _add_errors(form, error):
+    for field, messages in (error.message_dict if hasattr(error, "error_dict") else {None: error.messages}).items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def _quiet(form):
+    return (DEFAULT_QUIET_START, DEFAULT_QUIET_END) if form.cleaned_data.get("quiet_hours") else (None, None)
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request, territory):
+    territory = _territory(territory)
+    form = SubscribeForm(territory, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if _too_many_posts(request):
+            form.add_error(None, _("Trop de demandes depuis votre connexion. Réessayez dans une heure."))
+            status = 429
+        elif form.is_valid():
+            if form.cleaned_data["website"]:  # a bot: look successful, do nothing
+                return redirect("relay:sent", territory.slug)
+            response = _subscribe(request, territory, form)
+            if response is not None:
+                return response
+        if status == 200:
+            status = 400
+    return render(request, "relay/subscribe.html", {"territory": territory, "form": form,
+                                                      "vapid_public_key": conf.vapid_public_key()}, status=status)
+
+
+def _subscribe(request, territory, form):
+    data = form.cleaned_data
+    channel = data["channel"]
+    address, keys = data["address"], None
+    if channel == ChannelKind.PUSH:
+        try:
+            push = json.loads(data["push_subscription"] or "{}")
+        except ValueError:
+            push = {}
+        address, keys = push.get("endpoint", ""), push.get("keys")
+    quiet_start, quiet_end = _quiet(form)
+    try:
+        subscription = services.subscribe(
+            territory, channel, address, data["communes"], sites=data["sites"], categories=data["categories"],
+            digest=data.get("digest") or "immediate", quiet_start=quiet_start, quiet_end=quiet_end, push_keys=keys,
+        )
+    except ValidationError as e:
+        _add_errors(form, e)
+        return None
+    if channel == ChannelKind.SMS:
+        return redirect("relay:code", territory.slug, services.code_page_token(subscription))
+    if channel == ChannelKind.PUSH:
+        return redirect("relay:manage", territory.slug, services.manage_token(subscription))
+    return redirect("relay:sent", territory.slug)
+
+
+def sent(request, territory):
+    territory = _territory(territory)
+    return render(request, "relay/sent.html", {"territory": territory})
+
+
+@require_http_methods(["GET", "POST"])
+def code(request, territory, token):
+    territory = _territory(territory)
+    subscription = services.subscription_for_code_page(token)
+    if subscription is None or subscription.territory_id != territory.pk:
+        return render(request, "relay/invalid.html", {"territory": territory}, status=404)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.confirm_code(subscription, form.cleaned_data["code"])
+        except ValidationError as e:
+            _add_errors(form, e)
+        else:
+            return _confirmed(request, subscription)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "relay/code.html", {"territory": territory, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, territory, token):
+    """GET shows a button, POST confirms: mail scanners that open links confirm nothing."""
+    territory = _territory(territory)
+    if request.method == "POST":
+        try:
+            subscription = services.confirm_email(token)
+        except ValidationError as e:
+            return render(request, "relay/invalid.html", {"territory": territory, "error": e.messages[0]}, status=400)
+        return _confirmed(request, subscription)
+    return render(request, "relay/confirm.html", {"territory": territory})
+
+
+def _confirmed(request, subscription):
+    flash.success(request, _("Votre abonnement est confirmé. Vous recevrez les prochains messages."))
+    return redirect("relay:manage", subscription.territory.slug, services.manage_token(subscription))
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request, territory, token):
+    territory = _territory(territory)
+    subscription = services.subscription_for_manage_token(token)
+    if subscription is None or subscription.territory_id != territory.pk:
+        return render(request, "relay/invalid.html", {"territory": territory}, status=404)
+    if request.method == "POST" and request.POST.get("action") == "unsubscribe":
+        services.unsubscribe(subscription)
+        return redirect("relay:left", territory.slug)
+    initial = {
+        "communes": subscription.communes.all(), "sites": subscription.sites.all(),
+        "categories": subscription.category_list, "digest": subscription.digest,
+        "quiet_hours": subscription.quiet_start is not None,
+    }
+    form = PreferencesForm(territory, request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            quiet_start, quiet_end = _quiet(form)
+            try:
+                services.update_preferences(
+                    subscription, form.cleaned_data["communes"], sites=form.cleaned_data["sites"],
+                    categories=form.cleaned_data["categories"], digest=form.cleaned_data.get("digest"),
+                    quiet_start=quiet_start, quiet_end=quiet_end,
+                )
+            except ValidationError as e:
+                _add_errors(form, e)
+            else:
+                flash.success(request, _("Vos préférences sont enregistrées."))
+                return redirect(request.path)
+        status = 400
+    return render(request, "relay/manage.html", {
+        "territory": territory, "form": form, "subscription": subscription,
+        "masked_address": mask(subscription),
+    }, status=status)
+
+
+def left(request, territory):
+    territory = _territory(territory)
+    return render(request, "relay/left.html", {"territory": territory})
+
+
+def mask(subscription):
+    """Enough of the address for its owner to recognise it, not enough to read it over a shoulder."""
+    address = subscription.address
+    if subscription.channel == ChannelKind.EMAIL:
+        name, _at, domain = address.partition("@")
+        return f"{name[:1]}…@{domain}"
+    if subscription.channel == ChannelKind.SMS:
+        return f"…{address[-2:]}"
+    return _("ce navigateur")
+
+

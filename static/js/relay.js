@@ -1,0 +1,56 @@
+// Subscribe form: for browser notifications, ask permission, subscribe through the service
+// worker and put the subscription in the hidden field before sending the form.
+(function () {
+  "use strict";
+  var form = document.getElementById("relay-subscribe");
+  if (!form) { return; }
+  var status = document.getElementById("relay-push-status");
+  var hidden = form.querySelector("input[name=push_subscription]");
+  var address = form.querySelector("input[name=address]");
+  var pushRadio = form.querySelector("input[name=channel][value=push]");
+
+  function urlBase64ToUint8Array(value) {
+    var padding = "=".repeat((4 - (value.length % 4)) % 4);
+    var raw = atob((value + padding).replace(/-/g, "+").replace(/_/g, "/"));
+    var out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) { out[i] = raw.charCodeAt(i); }
+    return out;
+  }
+
+  var supported = "serviceWorker" in navigator && "PushManager" in window && form.dataset.vapidKey;
+  if (pushRadio && !supported) {
+    pushRadio.disabled = true;
+    var label = form.querySelector("label[for=" + pushRadio.id + "]");
+    if (label) { label.textContent += " (non disponible dans ce navigateur)"; }
+  }
+
+  function selectedChannel() {
+    var checked = form.querySelector("input[name=channel]:checked");
+    return checked ? checked.value : "";
+  }
+
+  function toggleAddress() {
+    if (address) { address.disabled = selectedChannel() === "push"; }
+  }
+  form.addEventListener("change", toggleAddress);
+  toggleAddress();
+
+  form.addEventListener("submit", function (event) {
+    if (selectedChannel() !== "push" || hidden.value) { return; }
+    event.preventDefault();
+    status.textContent = "Votre navigateur va vous demander l'autorisation d'afficher des notifications…";
+    navigator.serviceWorker.register(form.dataset.sw).then(function (registration) {
+      return navigator.serviceWorker.ready.then(function () {
+        return registration.pushManager.subscribe({
+          userVisibleOnly: true,
+          applicationServerKey: urlBase64ToUint8Array(form.dataset.vapidKey)
+        });
+      });
+    }).then(function (subscription) {
+      hidden.value = JSON.stringify(subscription.toJSON());
+      form.submit();
+    }).catch(function () {
+      status.textContent = "Les notifications ont été refusées ou ne sont pas disponibles. Choisissez l'e-mail ou le SMS.";
+    });
+  });
+})();
