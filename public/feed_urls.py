@@ -7,6 +7,8 @@ app_name = "feeds"
 urlpatterns = [
     path("<slug:territory>/feed.atom", feeds.atom, name="atom"),
     path("<slug:territory>/cap.xml", feeds.cap, name="cap"),
+    # One CAP 1.2 <alert> per revision, listed by the Atom index at cap.xml.
+    path("<slug:territory>/cap/<int:notice>-<int:revision>.xml", feeds.cap_alert, name="cap_alert"),
     path("<slug:territory>/planned.ics", feeds.ical, name="ical"),
     path("<slug:territory>/notices.csv", feeds.csv_export, name="csv"),
 ]

@@ -1,0 +1,167 @@
+"""Shapes of what the API reads and writes, as published in /api/v1/openapi.json.
+
+Times are ISO 8601 with their offset, in Europe/Paris; codes come with their French label so that
+a partner can show them without a table of its own."""
+from datetime import date, datetime
+from typing import Any, Literal, Optional
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+
+class Label(Schema):
+    code: str
+    label: str
+
+
+class CommuneOut(Schema):
+    code: str = Field(description="Code INSEE")
+    name: str
+
+
+class SiteRef(Schema):
+    id: int
+    name: str
+    url: str
+
+
+class SiteOut(Schema):
+    id: int
+    name: str
+    slug: str
+    organization: str
+    commune: CommuneOut
+    latitude: float
+    longitude: float
+    seveso: Label
+    description: str
+    neighbouring_communes: list[CommuneOut]
+    url: str
+
+
+class TerritoryOut(Schema):
+    slug: str
+    name: str
+    url: str
+    toll_free_number: str
+    coordinator_name: str
+    siren_advice: str
+    communes: list[CommuneOut]
+    feeds: dict[str, str] = Field(description="Atom, CAP, iCalendar et CSV du territoire")
+    notices_url: str
+
+
+class NoticeOut(Schema):
+    id: int
+    url: str
+    territory: str = Field(description="Identifiant (slug) du territoire")
+    site: SiteRef
+    category: Label
+    kind: Label
+    status: Label = Field(description="scheduled, ongoing, ended, cancelled (draft pour un brouillon)")
+    perceptions: list[Label]
+    title: str
+    body: str
+    impact: str
+    starts_at: datetime
+    expected_end_at: Optional[datetime]
+    ended_at: Optional[datetime]
+    communes: list[CommuneOut]
+    explainer_url: Optional[str]
+    immediate: bool
+    public_reason: str
+    published_at: Optional[datetime]
+    updated_at: datetime
+    revision: int = Field(description="Numéro de la dernière version publiée (0 pour un brouillon)")
+
+
+class RevisionOut(Schema):
+    number: int
+    action: Label
+    status: Label
+    change_note: str
+    created_at: datetime
+    snapshot: dict[str, Any] = Field(description="État public du message à cette version")
+
+
+class NoticeDetail(NoticeOut):
+    revisions: list[RevisionOut]
+
+
+class NoticePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    results: list[NoticeOut]
+
+
+class Problem(Schema):
+    detail: str
+    errors: dict[str, list[str]] = Field(default_factory=dict, description="Messages par champ")
+
+
+class NoticeFilters(Schema):
+    status: Optional[Literal["active", "upcoming", "ended"]] = Field(
+        None, description="active : en cours ; upcoming : programmé, pas encore commencé ; ended : terminé ou annulé"
+    )
+    site: Optional[int] = Field(None, description="Identifiant du site")
+    category: Optional[str] = Field(None, description="Code de catégorie (torchage, vapeur, odeur…)")
+    commune: Optional[str] = Field(None, description="Code INSEE d'une commune concernée")
+    date_from: Optional[date] = Field(None, alias="from", description="Messages encore en cours ou à venir ce jour-là ou après")
+    date_to: Optional[date] = Field(None, alias="to", description="Messages commencés au plus tard ce jour-là")
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+class AllNoticeFilters(NoticeFilters):
+    territory: Optional[str] = Field(None, description="Identifiant (slug) du territoire")
+
+
+# --- write API ---------------------------------------------------------------------------------
+
+
+class StrictSchema(Schema):
+    # A misspelt field must not be silently ignored.
+    model_config = ConfigDict(extra="forbid")
+
+
+class NoticeIn(StrictSchema):
+    site: int = Field(description="Identifiant d'un site de votre adhérent")
+    category: str = Field(description="torchage, vapeur, odeur, bruit, exercice, essai_sirene, maintenance, travaux, incident, autre")
+    kind: str = Field("planned", description="planned (prévu) ou observed (constaté)")
+    perceptions: list[str] = Field(description="visible, audible, olfactory")
+    starts_at: datetime = Field(description="ISO 8601 ; sans décalage, heure de Paris")
+    expected_end_at: Optional[datetime] = None
+    title: str
+    body: str
+    impact: str = ""
+    communes: Optional[list[str]] = Field(None, description="Codes INSEE ; par défaut les communes voisines du site")
+    explainer: Optional[str] = Field(None, description="Identifiant d'une fiche « comprendre »")
+    immediate: bool = False
+    draft: bool = Field(False, description="true : enregistrer un brouillon sans publier")
+
+
+class NoticePatch(StrictSchema):
+    site: Optional[int] = None
+    category: Optional[str] = None
+    kind: Optional[str] = None
+    perceptions: Optional[list[str]] = None
+    starts_at: Optional[datetime] = None
+    expected_end_at: Optional[datetime] = None
+    title: Optional[str] = None
+    body: Optional[str] = None
+    impact: Optional[str] = None
+    communes: Optional[list[str]] = None
+    explainer: Optional[str] = None
+    immediate: Optional[bool] = None
+    change_note: str = Field("", description="Ce qui a changé (obligatoire pour un message publié, public)")
+    notify: bool = Field(True, description="false : ne pas prévenir les abonnés (correction mineure)")
+
+
+class EndIn(StrictSchema):
+    ended_at: Optional[datetime] = Field(None, description="Par défaut : maintenant")
+    change_note: str = ""
+
+
+class CancelIn(StrictSchema):
+    reason: str = Field("", description="Motif public de l'annulation")
