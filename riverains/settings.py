@@ -42,13 +42,14 @@ INSTALLED_APPS = [
     "reports",
     "voice",
     "demo",
+    "stats",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "riverains.middleware.UrlLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Last, so that it sees failed logins after authentication ran.
     "axes.middleware.AxesMiddleware",
+    # Counts public page views in the cache, without cookies or personal data (see stats/).
+    "stats.middleware.PageViewCounter",
 ]
 
 ROOT_URLCONF = "riverains.urls"
