@@ -118,6 +118,13 @@ TASKS = {
     }
 }
 
+# Housekeeping run by `manage.py run_scheduler`: (management command, every N seconds).
+SCHEDULER_JOBS = [
+    ("regenerate_bulletins", 300),  # "ce soir" becomes "cette nuit": re-spoken when the words change
+    ("purge_unconfirmed", 3600),  # subscriptions never confirmed
+    ("purge_report_emails", 3600),  # reporters' e-mail addresses past their retention
+]
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
