@@ -1,0 +1,98 @@
+/* Map of a territory's sites, drawn from the list of sites that follows it.
+ *
+ * The page is complete without this script: the list (#liste-sites) gives every site with a link,
+ * and says in words which ones have something going on. The map only adds the geography. Sites
+ * with a current notice get a different marker shape with a "!" and the words "Activité en
+ * cours" in their popup, so the difference never rests on colour alone. */
+(function () {
+  "use strict";
+
+  function readSites(list) {
+    return Array.prototype.map.call(list.querySelectorAll("li[data-lat]"), function (item) {
+      var link = item.querySelector("a");
+      var meta = item.querySelector(".site-item__meta");
+      return {
+        lat: parseFloat(item.dataset.lat),
+        lon: parseFloat(item.dataset.lon),
+        busy: item.dataset.busy === "1",
+        name: link ? link.textContent : "",
+        url: link ? link.getAttribute("href") : "",
+        meta: meta ? meta.textContent : ""
+      };
+    }).filter(function (site) {
+      return isFinite(site.lat) && isFinite(site.lon);
+    });
+  }
+
+  function markerIcon(busy) {
+    var element = document.createElement("span");
+    element.className = "map-marker" + (busy ? " map-marker--busy" : "");
+    element.textContent = busy ? "!" : "";
+    return L.divIcon({
+      html: element,
+      className: "map-marker-wrap",
+      iconSize: busy ? [34, 34] : [22, 22],
+      iconAnchor: busy ? [17, 17] : [11, 11]
+    });
+  }
+
+  // Built with DOM nodes and textContent: site names never become markup.
+  function popupContent(site, labels) {
+    var box = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = site.url;
+    link.textContent = site.name;
+    box.appendChild(link);
+    var meta = document.createElement("p");
+    meta.textContent = site.meta;
+    box.appendChild(meta);
+    if (site.busy) {
+      var busy = document.createElement("p");
+      var strong = document.createElement("strong");
+      strong.textContent = labels.busy;
+      busy.appendChild(strong);
+      box.appendChild(busy);
+    }
+    return box;
+  }
+
+  function draw(container, list) {
+    var sites = readSites(list);
+    if (!sites.length || typeof L === "undefined") {
+      return;
+    }
+    container.hidden = false;
+    var labels = { busy: container.dataset.labelBusy || "" };
+    var map = L.map(container, { scrollWheelZoom: false });
+    L.tileLayer(container.dataset.tileUrl, {
+      attribution: container.dataset.attribution || "",
+      maxZoom: 18
+    }).addTo(map);
+    var bounds = [];
+    sites.forEach(function (site) {
+      var marker = L.marker([site.lat, site.lon], {
+        icon: markerIcon(site.busy),
+        title: site.busy ? site.name + " : " + labels.busy : site.name,
+        alt: site.name,
+        keyboard: true,
+        zIndexOffset: site.busy ? 1000 : 0
+      });
+      marker.bindPopup(popupContent(site, labels));
+      marker.addTo(map);
+      bounds.push([site.lat, site.lon]);
+    });
+    if (bounds.length === 1) {
+      map.setView(bounds[0], 12);
+    } else {
+      map.fitBounds(bounds, { padding: [30, 30], maxZoom: 13 });
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var container = document.getElementById("carte");
+    var list = document.getElementById("liste-sites");
+    if (container && list && container.dataset.tileUrl) {
+      draw(container, list);
+    }
+  });
+})();
