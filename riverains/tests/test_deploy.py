@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in {"RIVERAINS_DEV", "DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"RIVERAINS_DEV", "DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="riverains.example.org", **extra)
     return env
 
