@@ -17,8 +17,8 @@ from territories.models import Commune, Epci, Membership, Organization, Role, Si
 
 PASSWORD = "correct-horse-battery-staple"
 
-X_COMMUNES = ["76351", "76305", "76341", "76476", "76238"]  # Le Havre, Gonfreville-l'Orcher, Harfleur, Rogerville, Gainneville
-Y_COMMUNES = ["13056", "13039", "13014", "13078"]  # Martigues, Fos-sur-Mer, Berre-l'Étang, Port-de-Bouc
+X_COMMUNES = ["76351", "76305", "76341", "76476", "76238"]  # Le Havre, Gonfreville-l'Orcher, Harfleur, Port-Jérôme-sur-Seine, Épouville
+Y_COMMUNES = ["13056", "13039", "13014", "13078"]  # Martigues, Fos-sur-Mer, Berre-l'Étang, Port-Saint-Louis-du-Rhône
 
 
 @lru_cache
