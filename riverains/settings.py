@@ -123,6 +123,7 @@ SCHEDULER_JOBS = [
     ("regenerate_bulletins", 300),  # "ce soir" becomes "cette nuit": re-spoken when the words change
     ("purge_unconfirmed", 3600),  # subscriptions never confirmed
     ("purge_report_emails", 3600),  # reporters' e-mail addresses past their retention
+    ("flush_page_views", 60),  # audience counters, from the cache into daily rows
 ]
 
 AUTHENTICATION_BACKENDS = [
