@@ -9,16 +9,26 @@ from datetime import datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router
 from ninja.errors import HttpError
 
 from notices.models import Category, Notice, Status
+from public.cache import published_territory
 from territories.models import Commune, Territory
 
 from . import presenters
 from .cache import serve_fingerprinted
-from .schemas import AllNoticeFilters, NoticeDetail, NoticeFilters, NoticePage, Problem, SiteOut, TerritoryOut
+from .schemas import (
+    AllNoticeFilters,
+    NoticeDetail,
+    NoticeFilters,
+    NoticePage,
+    Problem,
+    SiteOut,
+    TerritoryOut,
+)
 
 # One router for reads and writes: ninja serves the methods of one path from one router only
 # (GET and POST /notices). Reads are tagged "lecture", writes "écriture".
@@ -133,9 +143,10 @@ def site(request, slug: str, site_id: int):
     ),
 )
 def territory_notices(request, slug: str, filters: Query[NoticeFilters]):
-    territory = Territory.objects.published().filter(slug=slug).first()
-    if territory is None:
-        raise HttpError(404, f"Territoire inconnu : {slug}.")
+    try:
+        territory = published_territory(slug)
+    except Http404:
+        raise HttpError(404, f"Territoire inconnu : {slug}.") from None
     queryset = filter_notices(public_notices().filter(territory=territory), filters)
 
     def render():

@@ -1,18 +1,27 @@
 """Caching of public reads (territory page, active-notices JSON, feeds).
 
-A territory's *fingerprint* is read from the database at every request — one indexed aggregate —
-and changes whenever a notice of the territory is written, or when the next scheduled start
-passes. Responses are cached under that fingerprint, so every web process (with or without a
-shared cache) stops serving a page the moment a publish commits: no invalidation message to lose.
-The same fingerprint is the ETag, so browsers, reverse proxies and CDNs revalidate for a 304."""
+A territory's *fingerprint* changes whenever a notice of the territory is written, when the
+territory or one of its sites changes, when the next scheduled start passes and at midnight.
+Responses are cached under it, and it is the ETag, so browsers, reverse proxies and CDNs
+revalidate for a 304.
+
+Where the fingerprint comes from depends on the cache:
+- per-process memory (the default, one web process): computed from the database at each
+  request — one indexed aggregate — so nothing can go stale, with no invalidation to lose;
+- a shared cache (REDIS_URL, several web processes): kept in the cache under a per-territory
+  version number that every change increments *after commit*. A request reads the version
+  before it reads the database, so a value computed from a state older than a change is filed
+  under a version nobody reads any more: no stale page after a publish, and a cache hit costs
+  two cache reads instead of two SQL queries.
+"""
 import hashlib
+from datetime import datetime, time, timedelta
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Min, Q
-from django.http import HttpResponseNotModified
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
@@ -20,9 +29,62 @@ from django.utils.translation import get_language
 from notices.models import Notice, Status
 from territories.models import Territory
 
+# Entries live this long at most even if no change comes (keeps memory bounded).
+STATE_TIMEOUT = 600
+
+
+def _version_key(territory_id):
+    return f"territory-version:{territory_id}"
+
+
+def invalidate(territory_id):
+    """Called after commit whenever something public about the territory changed."""
+    if not settings.SHARED_CACHE:
+        return
+    key = _version_key(territory_id)
+    # add() then incr(): incr on a missing key raises; add is a no-op when the key exists.
+    cache.add(key, 0, None)
+    try:
+        cache.incr(key)
+    except ValueError:  # evicted between the two calls
+        cache.set(key, 1, None)
+
+
+def published_territory(slug):
+    """The published territory with this slug, or Http404 (cached when the cache is shared)."""
+    if settings.SHARED_CACHE:
+        territory_id = cache.get(f"territory-slug:{slug}")
+        if territory_id is not None:
+            version = cache.get(_version_key(territory_id), 0)
+            territory = cache.get(f"territory:{territory_id}:{version}")
+            if territory is not None and territory.slug == slug:
+                return territory
+    territory = Territory.objects.published().filter(slug=slug).first()
+    if territory is None:
+        raise Http404("territory")
+    if settings.SHARED_CACHE:
+        version = cache.get(_version_key(territory.pk), 0)
+        cache.set(f"territory-slug:{slug}", territory.pk, STATE_TIMEOUT)
+        # Short life: on the very first read a change could land between the query and here.
+        cache.set(f"territory:{territory.pk}:{version}", territory, settings.PUBLIC_CACHE_SECONDS * 6)
+    return territory
+
 
 def fingerprint(territory):
-    """(etag, last_modified) describing everything public about the territory's notices now."""
+    """(digest, last_modified) describing everything public about the territory now."""
+    if not settings.SHARED_CACHE:
+        return _compute(territory)[:2]
+    version = cache.get(_version_key(territory.pk), 0)  # read before the database: see above
+    key = f"fingerprint:{territory.pk}:{version}"
+    state = cache.get(key)
+    if state is None or state[2] <= timezone.now():
+        state = _compute(territory)
+        cache.set(key, state, STATE_TIMEOUT)
+    return state[:2]
+
+
+def _compute(territory):
+    """(digest, last_modified, valid_until) from the database."""
     now = timezone.now()
     agg = Notice.objects.filter(territory=territory).aggregate(
         last=Max("updated_at"),
@@ -32,11 +94,13 @@ def fingerprint(territory):
         next_start=Min("starts_at", filter=Q(status=Status.SCHEDULED, starts_at__gt=now)),
     )
     # The day matters too: "today", "tomorrow" and the upcoming window move at midnight.
-    day = timezone.localdate(now).isoformat()
-    parts = [territory.pk, territory.updated_at, agg["last"], agg["count"], agg["next_start"], day]
+    today = timezone.localdate(now)
+    parts = [territory.pk, territory.updated_at, agg["last"], agg["count"], agg["next_start"], today.isoformat()]
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
     last_modified = max(d for d in (territory.updated_at, agg["last"]) if d is not None)
-    return digest, last_modified
+    midnight = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+    valid_until = min(d for d in (agg["next_start"], midnight) if d is not None)
+    return digest, last_modified, valid_until
 
 
 def cached_territory_view(view):
@@ -47,7 +111,7 @@ def cached_territory_view(view):
 
     @wraps(view)
     def wrapper(request, territory, *args, **kwargs):
-        territory = get_object_or_404(Territory.objects.published(), slug=territory)
+        territory = published_territory(territory)
         if request.method not in ("GET", "HEAD"):
             return view(request, territory, *args, **kwargs)
         digest, last_modified = fingerprint(territory)

@@ -36,7 +36,6 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Max, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
@@ -44,8 +43,16 @@ from django.utils.html import escape, linebreaks
 from lxml import etree
 
 from api.cache import serve_fingerprinted
-from notices.models import PUBLISHED_STATUSES, Category, Kind, Notice, Revision, RevisionAction, Status
-from territories.models import Territory
+from notices.models import (
+    PUBLISHED_STATUSES,
+    Category,
+    Kind,
+    Notice,
+    Revision,
+    RevisionAction,
+    Status,
+)
+from public.cache import published_territory
 
 FEED_ENTRIES = 50
 ICS_PAST_DAYS = 30
@@ -54,7 +61,7 @@ SAFETY_CATEGORIES = {Category.DRILL, Category.SIREN_TEST, Category.INCIDENT}
 
 
 def _territory(slug):
-    return get_object_or_404(Territory.objects.published(), slug=slug)
+    return published_territory(slug)
 
 
 def _absolute(path):

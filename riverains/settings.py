@@ -111,6 +111,10 @@ CACHES = {
     )
 }
 
+# Whether every web process sees the same cache: public pages then keep their fingerprint there
+# (see public/cache.py) instead of asking the database at each request.
+SHARED_CACHE = bool(env("REDIS_URL"))
+
 TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -12,7 +12,7 @@ class TerritoriesConfig(AppConfig):
 
         # Public pages are cached under a fingerprint that includes Territory.updated_at: a change
         # to anything shown on them moves it, so residents never see an out-of-date site page.
-        for model in (Site, Organization, Partner):
+        for model in (Territory, Site, Organization, Partner):
             post_save.connect(touch_territory, sender=model, dispatch_uid=f"touch-territory-{model.__name__}")
         m2m_changed.connect(touch_territory, sender=Territory.communes.through, dispatch_uid="touch-territory-communes")
 
@@ -28,4 +28,10 @@ def touch_territory(sender, instance, **kwargs):
         territory_id = Organization.objects.filter(pk=instance.organization_id).values_list("territory_id", flat=True).first()
     else:
         territory_id = instance.territory_id
-    Territory.objects.filter(pk=territory_id).update(updated_at=timezone.now())
+    from django.db import transaction
+
+    from .signals import territory_changed
+
+    if not isinstance(instance, Territory):  # a Territory's own save already set updated_at
+        Territory.objects.filter(pk=territory_id).update(updated_at=timezone.now())
+    transaction.on_commit(lambda: territory_changed.send(sender=Territory, territory_id=territory_id))
