@@ -41,6 +41,7 @@ ENDPOINTS = [
 ]
 POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
 POSTGRES_DB = "riverains_bench"
+REDIS_URL = "redis://127.0.0.1:6379/7"  # a database number of its own, emptied before the run
 LOAD_AT_START = ""
 SETUP_TIMEOUT = 600  # seconds for migrate + reference data + demo on a slow machine
 
@@ -252,7 +253,7 @@ class CpuShare:
         self.kind = kind
 
     def _backends(self):
-        return backend_ticks(postgres_backends()) if self.kind == "postgres" else {}
+        return backend_ticks(postgres_backends()) if self.kind.startswith("postgres") else {}
 
     def __enter__(self):
         self.start = (machine_ticks(), server_ticks(self.master_pid), generator_ticks(), self._backends())
@@ -373,7 +374,9 @@ def postgres_all(sql):
 def database_label(kind, url):
     if kind == "sqlite":
         return f"SQLite {sqlite3.sqlite_version} (WAL)"
-    return "PostgreSQL " + postgres("SHOW server_version")[0].split()[0]
+    label = "PostgreSQL " + postgres("SHOW server_version")[0].split()[0]
+    # With Redis, public pages keep their fingerprint in the shared cache (public/cache.py).
+    return label + (" + Redis cache" if kind.endswith("+redis") else " (local-memory cache)")
 
 
 class Database:
@@ -391,7 +394,7 @@ class Database:
         return f"{POSTGRES_SERVER}/{POSTGRES_DB}"
 
     def __exit__(self, *exc):
-        if self.kind == "postgres":
+        if self.kind.startswith("postgres"):
             postgres(f"DROP DATABASE IF EXISTS {POSTGRES_DB} WITH (FORCE)")
 
 
@@ -406,6 +409,10 @@ def bench_database(kind, args, tool):
             label = database_label(kind, url)
             print(f"== {label}", flush=True)
             env = production_env(url, workdir / "static")
+            if kind.endswith("+redis"):
+                env["REDIS_URL"] = REDIS_URL
+                subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], check=True,
+                               stdout=subprocess.DEVNULL)
             prepare(env)
             port = free_port()
             base = f"http://127.0.0.1:{port}"
@@ -445,7 +452,7 @@ def report(info, measures, args, tool):
         "",
         *(f"- {key}: {value}" for key, value in info.items()),
         f"- Server: gunicorn, {workers()} synchronous workers (2 × {os.cpu_count()} cores + 1), "
-        "production settings (DEBUG off, whitenoise, local-memory cache)",
+        "production settings (DEBUG off, whitenoise; cache as named in the database column)",
         f"- Load: {tool}, {args.duration} s per line after a warm-up, on the same machine "
         "(the load generator takes CPU from the server)",
         f"- Load average when the run started: {LOAD_AT_START}",
@@ -471,7 +478,8 @@ def report(info, measures, args, tool):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--databases", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
+    parser.add_argument("--databases", default="sqlite,postgres,postgres+redis",
+                        help="comma-separated: sqlite, postgres, postgres+redis")
     parser.add_argument("--connections", default="16,64", help="comma-separated concurrent connections")
     parser.add_argument("--duration", type=int, default=15, help="seconds per measure (1 to 120)")
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
