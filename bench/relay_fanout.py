@@ -3,14 +3,18 @@
 On a throw-away SQLite database (or PostgreSQL with --database-url): the test world, N confirmed
 e-mail subscriptions of one commune, one notice published; measures the time to queue the
 outbox (the publish transaction), then the time for one worker (relay.sender.send_pending) to
-deliver everything to an aiosmtpd sink on loopback, deliveries per second and the worker's
-peak memory. Appends the figures to bench/RELAY.md.
+deliver everything to a loopback sink running in its own process (bench/relay_sink.py: aiosmtpd
+for e-mail, aiohttp for web push), deliveries per second and the worker's peak memory (max RSS
+of this process, which no longer holds the sink). Appends the figures to bench/RELAY.md.
 
-    .venv/bin/python bench/relay_fanout.py --subscriptions 10000"""
+    .venv/bin/python bench/relay_fanout.py --subscriptions 10000
+    .venv/bin/python bench/relay_fanout.py --channel push --subscriptions 100000"""
 import argparse
 import os
 import platform
 import resource
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,9 +25,77 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def start_sink(kind, tmp):
+    from relay.tests.conftest import free_port
+
+    port = free_port()
+    count_file = Path(tmp) / f"{kind}.count"
+    process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "relay_sink.py"), kind, str(port), str(count_file)],
+                               stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "ready"
+    return process, port, count_file
+
+
+def stop_sink(process, count_file):
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+    return int(count_file.read_text())
+
+
+def make_subscriptions(world, channel, count, port):
+    from relay.models import Subscription
+
+    commune = world.site_a.neighbouring_communes.first()
+    now = timezone_now()
+    keys = {}
+    if channel == "push":
+        keys = browser_keys()
+    subs = Subscription.objects.bulk_create(
+        (Subscription(territory=world.x, channel=channel, manage_nonce="n", confirmed_at=now, push_keys=keys,
+                      address=f"r{i}@example.test" if channel == "email" else f"http://127.0.0.1:{port}/push/{i}")
+         for i in range(count)), batch_size=5000,
+    )
+    through = Subscription.communes.through
+    through.objects.bulk_create((through(subscription_id=s.pk, commune_id=commune.pk) for s in subs), batch_size=5000)
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def b64url(data):
+    import base64
+
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def browser_keys():
+    """One browser key pair shared by every push subscription (encryption still runs per message)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    public = key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    return {"p256dh": b64url(public), "auth": b64url(os.urandom(16))}
+
+
+def vapid_settings(settings):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    settings.VAPID_PRIVATE_KEY = b64url(key.private_numbers().private_value.to_bytes(32, "big"))
+    settings.VAPID_PUBLIC_KEY = b64url(
+        key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--subscriptions", type=int, default=10_000)
+    parser.add_argument("--channel", choices=["email", "push"], default="email")
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
@@ -40,39 +112,20 @@ def main():
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from django.utils import timezone
 
-    from relay.models import Delivery, Subscription
+    from relay.models import Delivery
     from relay.sender import send_pending
-    from relay.tests.smtpd import import_controller
     from riverains.testing import build_world
 
-    class Sink:
-        count = 0
-
-        async def handle_DATA(self, server, session, envelope):
-            Sink.count += 1
-            return "250 OK"
-
-    import logging
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
-    from relay.tests.conftest import free_port
-
-    port = free_port()
-    controller = import_controller()(Sink(), hostname="127.0.0.1", port=port)
-    controller.start()
+    sink, port, count_file = start_sink("smtp" if args.channel == "email" else "http", tmp)
     settings.EMAIL_PORT = port
+    settings.RELAY_ALLOW_PRIVATE_WEBHOOKS = True
+    if args.channel == "push":
+        vapid_settings(settings)
 
     call_command("migrate", verbosity=0)
     world = build_world()
-    commune = world.site_a.neighbouring_communes.first()
-    now = timezone.now()
-    subs = Subscription.objects.bulk_create(
-        (Subscription(territory=world.x, channel="email", address=f"r{i}@example.test", manage_nonce="n", confirmed_at=now)
-         for i in range(args.subscriptions)), batch_size=5000,
-    )
-    through = Subscription.communes.through
-    through.objects.bulk_create((through(subscription_id=s.pk, commune_id=commune.pk) for s in subs), batch_size=5000)
+    make_subscriptions(world, args.channel, args.subscriptions, port)
 
     started = time.perf_counter()
     world.publish()
@@ -82,13 +135,14 @@ def main():
     started = time.perf_counter()
     stats = send_pending(batch_size=args.batch_size)
     deliver_seconds = time.perf_counter() - started
-    controller.stop()
+    received = stop_sink(sink, count_file)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     vendor = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
     line = (
-        f"| {datetime.now():%Y-%m-%d %H:%M} | {vendor} | {args.subscriptions} | {queued} | {queue_seconds:.2f} s "
-        f"| {deliver_seconds:.1f} s | {stats.sent / deliver_seconds:.0f} /s | {Sink.count} | {peak_mb:.0f} MB |"
+        f"| {datetime.now():%Y-%m-%d %H:%M} | {vendor} | {args.channel} | {args.subscriptions} | {queued} "
+        f"| {queue_seconds:.2f} s | {deliver_seconds:.1f} s | {stats.sent / deliver_seconds:.0f} /s | {received} "
+        f"| {peak_mb:.0f} MB |"
     )
     print(line)
     report = ROOT / "bench" / "RELAY.md"

@@ -73,6 +73,26 @@ def check_public_host(url):
             )
 
 
+BLUESKY_HANDLE = re.compile(r"^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$")
+
+
+def normalize_social(channel, value):
+    """A Mastodon instance URL (https://mastodon.example, no trailing slash) or a Bluesky handle
+    (commune.bsky.social, without the @)."""
+    value = (value or "").strip()
+    if channel == ChannelKind.MASTODON:
+        if not _is_url(value):
+            raise ValidationError({"address": _("Saisissez l'adresse de l'instance Mastodon, par exemple https://mastodon.social.")})
+        check_public_host(value)
+        return value.rstrip("/")
+    if channel == ChannelKind.BLUESKY:
+        handle = value.removeprefix("@").lower()
+        if not BLUESKY_HANDLE.match(handle):
+            raise ValidationError({"address": _("Saisissez l'identifiant Bluesky, par exemple ville.bsky.social.")})
+        return handle
+    raise ValidationError({"channel": _("Choisissez Mastodon ou Bluesky.")})
+
+
 def _is_url(value):
     try:
         URLValidator(schemes=["http", "https"])(value)

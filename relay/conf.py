@@ -83,3 +83,9 @@ def form_posts_per_hour():
 def digest_hour():
     """Local hour (Europe/Paris) at which daily digests leave."""
     return _get("RELAY_DIGEST_HOUR", env_int, 18)
+
+
+def bluesky_service_url():
+    """The Bluesky (AT Protocol) server the territory's accounts log in to; a self-hosted PDS
+    may replace it."""
+    return _get("BLUESKY_SERVICE_URL", env, "https://bsky.social")

@@ -1,14 +1,21 @@
 """Coordinators' view of the relay: per notice, deliveries sent, failed and pending per channel,
 and the permanent failures with their reason. Scoped with Territory.objects.for_user."""
-from django.contrib.auth.decorators import login_required
+from django.contrib import messages as flash
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
+from console.decorators import console_login_required
 from notices.models import Notice
 from territories.models import Territory
 
-from .models import ChannelKind, Delivery, DeliveryStatus
+from . import services
+from .console_forms import SOCIAL_FORMS, WebhookForm
+from .models import SOCIAL_CHANNELS, ChannelKind, Delivery, DeliveryStatus, Subscription
 
 
 def _notice_for(user, pk):
@@ -34,7 +41,7 @@ def channel_counts(notice):
     return [{**row, "label": labels.get(row["channel"], row["channel"])} for row in rows]
 
 
-@login_required
+@console_login_required
 def notice_deliveries(request, pk):
     notice = _notice_for(request.user, pk)
     failures = (
@@ -47,7 +54,7 @@ def notice_deliveries(request, pk):
     })
 
 
-@login_required
+@console_login_required
 def overview(request):
     notices = (
         Notice.objects.filter(territory__in=Territory.objects.for_user(request.user), revisions__deliveries__isnull=False)
@@ -56,3 +63,138 @@ def overview(request):
         .order_by("-published_at")[:50]
     )
     return render(request, "relay/console/overview.html", {"notices": notices})
+
+
+# --- partners' webhooks ---------------------------------------------------------------------
+
+RECENT_DELIVERIES = 50
+
+
+def _webhooks_for(user):
+    return Subscription.objects.filter(
+        channel=ChannelKind.WEBHOOK, territory__in=Territory.objects.for_user(user)
+    ).select_related("territory")
+
+
+def _webhook_list(request, form, status=200):
+    territories = Territory.objects.for_user(request.user)
+    if not territories.exists():
+        raise Http404(_("Vous ne coordonnez aucun territoire."))
+    webhooks = _webhooks_for(request.user).prefetch_related("communes").annotate(
+        sent=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SENT)),
+        failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
+        pending=Count("deliveries", filter=Q(deliveries__status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING])),
+    ).order_by("territory__name", "label")
+    return render(request, "relay/console/webhooks.html", {"webhooks": webhooks, "form": form}, status=status)
+
+
+@console_login_required
+def webhooks(request):
+    return _webhook_list(request, WebhookForm(request.user))
+
+
+@never_cache  # the page shows the signing secret: no cache may keep it
+@console_login_required
+def webhook_create(request):
+    if request.method != "POST":
+        return redirect("console:relay_webhooks")
+    form = WebhookForm(request.user, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            webhook = services.create_webhook(data["territory"], data["url"], data["label"], data["communes"])
+        except ValidationError as e:
+            add_errors(form, e, {"address": "url"})
+        else:
+            return render(request, "relay/console/webhook_created.html", {"webhook": webhook})
+    return _webhook_list(request, form, status=422)
+
+
+@console_login_required
+def webhook_detail(request, pk):
+    webhook = get_object_or_404(_webhooks_for(request.user).prefetch_related("communes"), pk=pk)
+    deliveries = (
+        Delivery.objects.filter(subscription=webhook)
+        .select_related("revision__notice")
+        .order_by("-created_at", "-pk")[:RECENT_DELIVERIES]
+    )
+    return render(request, "relay/console/webhook.html", {"webhook": webhook, "deliveries": deliveries})
+
+
+@require_POST
+@console_login_required
+def webhook_delete(request, pk):
+    webhook = get_object_or_404(_webhooks_for(request.user), pk=pk)
+    services.unsubscribe(webhook)
+    flash.success(request, _("Le webhook « %(label)s » est supprimé : plus rien ne lui sera envoyé.") % {"label": webhook.label})
+    return redirect("console:relay_webhooks")
+
+
+# --- the territory's Mastodon and Bluesky accounts ------------------------------------------
+
+
+def _accounts_for(user):
+    return Subscription.objects.filter(
+        channel__in=SOCIAL_CHANNELS, territory__in=Territory.objects.for_user(user)
+    ).select_related("territory")
+
+
+def _social_page(request, forms=None, status=200):
+    if not Territory.objects.for_user(request.user).exists():
+        raise Http404(_("Vous ne coordonnez aucun territoire."))
+    forms = {kind: form_class(request.user) for kind, form_class in SOCIAL_FORMS.items()} | (forms or {})
+    accounts = _accounts_for(request.user).annotate(
+        sent=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SENT)),
+        failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
+        pending=Count("deliveries", filter=Q(deliveries__status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING])),
+    ).order_by("territory__name", "channel", "address")
+    failures = (
+        Delivery.objects.filter(subscription__in=_accounts_for(request.user), status=DeliveryStatus.FAILED)
+        .select_related("revision__notice", "subscription")
+        .order_by("-pk")[:20]
+    )
+    return render(request, "relay/console/social.html", {
+        "accounts": accounts, "failures": failures, "mastodon_form": forms["mastodon"], "bluesky_form": forms["bluesky"],
+    }, status=status)
+
+
+@console_login_required
+def social_accounts(request):
+    return _social_page(request)
+
+
+@require_POST
+@console_login_required
+def social_account_create(request, kind):
+    if kind not in SOCIAL_FORMS:
+        raise Http404
+    form = SOCIAL_FORMS[kind](request.user, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            account = services.configure_social_account(data["territory"], kind, data["address"], data["secret"])
+        except ValidationError as e:
+            add_errors(form, e)
+        else:
+            flash.success(request, _("Le compte %(label)s est configuré : les prochains messages du territoire y seront publiés.")
+                          % {"label": account.label})
+            return redirect("console:relay_social")
+    return _social_page(request, {kind: form}, status=422)
+
+
+@require_POST
+@console_login_required
+def social_account_delete(request, pk):
+    account = get_object_or_404(_accounts_for(request.user), pk=pk)
+    services.unsubscribe(account)
+    flash.success(request, _("Le compte %(label)s est retiré : plus rien n'y sera publié.") % {"label": account.label})
+    return redirect("console:relay_social")
+
+
+def add_errors(form, error, renames=None):
+    """Put a service's ValidationError on the form's fields (or the form itself)."""
+    renames = renames or {}
+    for field, messages in (error.message_dict if hasattr(error, "error_dict") else {None: error.messages}).items():
+        field = renames.get(field, field)
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)

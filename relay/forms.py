@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from notices.models import Category
 from territories.models import Site
 
-from .models import ChannelKind, Digest
+from .models import SOCIAL_CHANNELS, ChannelKind, Digest
 
-PUBLIC_CHANNELS = [(k, label) for k, label in ChannelKind.choices if k != ChannelKind.WEBHOOK]
+PUBLIC_CHANNELS = [(k, label) for k, label in ChannelKind.choices if k != ChannelKind.WEBHOOK and k not in SOCIAL_CHANNELS]
 
 
 class CommuneChoiceField(forms.ModelMultipleChoiceField):

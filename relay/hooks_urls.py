@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import hooks
+from . import hooks, widget
 
 app_name = "relay_hooks"
 urlpatterns = [
     path("desabonnement/<str:token>/", hooks.unsubscribe, name="unsubscribe"),
     path("sms/entrant", hooks.inbound_sms, name="inbound_sms"),
     path("push/cle-publique", hooks.push_public_key, name="push_public_key"),
+    path("widget/<slug:territory>/", widget.frame, name="widget"),
+    path("widget/<slug:territory>/widget.js", widget.script, name="widget_script"),
 ]

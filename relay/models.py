@@ -19,6 +19,13 @@ class ChannelKind(models.TextChoices):
     SMS = "sms", _("SMS")
     PUSH = "push", _("notification du navigateur")
     WEBHOOK = "webhook", _("webhook (partenaires)")
+    # The territory's own accounts, set up by the coordinator in the console.
+    MASTODON = "mastodon", _("Mastodon")
+    BLUESKY = "bluesky", _("Bluesky")
+
+
+# Channels the coordinator configures (never offered on the public subscribe form).
+SOCIAL_CHANNELS = (ChannelKind.MASTODON, ChannelKind.BLUESKY)
 
 
 class Digest(models.TextChoices):
@@ -37,12 +44,15 @@ class SubscriptionQuerySet(models.QuerySet):
 class Subscription(models.Model):
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="subscriptions")
     channel = models.CharField(_("canal"), max_length=10, choices=ChannelKind.choices)
-    # E-mail (lower-cased), phone in E.164, push endpoint URL, or webhook URL.
+    # E-mail (lower-cased), phone in E.164, push endpoint URL, webhook URL, Mastodon instance URL
+    # or Bluesky handle.
     address = models.CharField(_("adresse"), max_length=1000)
     # Push: the browser's p256dh and auth keys; webhook: nothing.
     push_keys = models.JSONField(default=dict, blank=True)
     # Webhook: the Standard Webhooks secret ("whsec_" + base64), shown once to the partner.
-    secret = models.CharField(max_length=100, blank=True)
+    # Mastodon: the access token; Bluesky: the app password. Stored as given (the channel needs
+    # them in clear to post) and never displayed back.
+    secret = models.CharField(max_length=500, blank=True)
     label = models.CharField(_("nom du partenaire"), max_length=200, blank=True)
     communes = models.ManyToManyField(Commune, related_name="subscriptions", blank=True, verbose_name=_("communes"))
     sites = models.ManyToManyField(Site, related_name="subscriptions", blank=True, verbose_name=_("sites"))

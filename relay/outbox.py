@@ -8,7 +8,16 @@ import logging
 from datetime import datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import CharField, DateTimeField, Exists, F, IntegerField, OuterRef, Q, Value
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+)
 from django.dispatch import receiver
 from django.utils import timezone
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import conf
-from .addresses import normalize
+from .addresses import normalize, normalize_social
 from .models import ChannelKind, Delivery, DeliveryStatus, Digest, Subscription
 
 CONFIRM_SALT = "relay.confirm"
@@ -79,6 +79,27 @@ def create_webhook(territory, url, label, communes=()):
         )
         subscription.communes.set(communes)
     return subscription
+
+
+def configure_social_account(territory, channel, address, secret):
+    """Set up (or replace the credentials of) the territory's Mastodon or Bluesky account. It
+    gets every notice of the territory, like a webhook without communes."""
+    address = normalize_social(channel, address)
+    secret = (secret or "").strip()
+    if not secret:
+        field = _("Saisissez le jeton d'accès.") if channel == ChannelKind.MASTODON else _("Saisissez le mot de passe d'application.")
+        raise ValidationError({"secret": field})
+    if len(secret) > 500:
+        raise ValidationError({"secret": _("Ce secret est trop long (500 caractères au plus).")})
+    with transaction.atomic():
+        account, _created = Subscription.objects.select_for_update().get_or_create(
+            territory=territory, channel=channel, address=address,
+            defaults={"manage_nonce": secrets.token_hex(8), "confirmed_at": timezone.now()},
+        )
+        account.secret = secret
+        account.label = address if channel == ChannelKind.MASTODON else "@" + address
+        account.save(update_fields=["secret", "label"])
+    return account
 
 
 def _check_filters(territory, communes, sites, required=True):

@@ -2,12 +2,10 @@
 from here: confirmation messages go through the "relay" task queue."""
 import json
 
-
 from django.contrib import messages as flash
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -15,7 +13,7 @@ from territories.models import Territory
 
 from . import conf, services
 from .forms import CodeForm, PreferencesForm, SubscribeForm
-from .models import ChannelKind, DEFAULT_QUIET_END, DEFAULT_QUIET_START
+from .models import DEFAULT_QUIET_END, DEFAULT_QUIET_START, ChannelKind
 
 FORM_WINDOW = 3600
 

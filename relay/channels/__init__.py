@@ -6,6 +6,8 @@ CHANNELS = {
     "sms": "relay.channels.sms.KannelChannel",
     "push": "relay.channels.push.WebPushChannel",
     "webhook": "relay.channels.webhook.WebhookChannel",
+    "mastodon": "relay.channels.mastodon.MastodonChannel",
+    "bluesky": "relay.channels.bluesky.BlueskyChannel",
 }
 
 

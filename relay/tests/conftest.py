@@ -122,3 +122,7 @@ def confirmed(territory, channel, address, communes, **extra):
     )
     subscription.communes.set(communes)
     return subscription
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "kannel: runs real Kannel (bearerbox, smsbox, fakesmsc) on loopback")

@@ -1,0 +1,58 @@
+"""Loopback sinks for bench/relay_fanout.py, run in their own process so that the worker being
+measured does not share a GIL with them.
+
+    python bench/relay_sink.py smtp PORT COUNT_FILE   # aiosmtpd: accepts every message
+    python bench/relay_sink.py http PORT COUNT_FILE   # aiohttp: answers 201 to every POST (push)
+
+On SIGTERM the number of messages accepted is written to COUNT_FILE."""
+import asyncio
+import signal
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main():
+    kind, port, count_file = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+    count = {"n": 0}
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+
+    def finish(*_args):
+        count_file.write_text(str(count["n"]))
+        loop.stop()
+
+    loop.add_signal_handler(signal.SIGTERM, finish)
+    if kind == "smtp":
+        from relay.tests.smtpd import import_controller
+
+        import_controller()  # puts aiosmtpd's `public` dependency in place
+        from aiosmtpd.smtp import SMTP
+
+        class Sink:
+            async def handle_DATA(self, server, session, envelope):
+                count["n"] += 1
+                return "250 OK"
+
+        loop.run_until_complete(loop.create_server(lambda: SMTP(Sink(), hostname="127.0.0.1"), "127.0.0.1", port))
+    else:
+        from aiohttp import web
+
+        async def accept(request):
+            await request.read()
+            count["n"] += 1
+            return web.Response(status=201)
+
+        app = web.Application()
+        app.router.add_post("/{tail:.*}", accept)
+        runner = web.AppRunner(app, access_log=None)
+        loop.run_until_complete(runner.setup())
+        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+    print("ready", flush=True)
+    loop.run_forever()
+
+
+if __name__ == "__main__":
+    main()
