@@ -7,7 +7,7 @@ ValidationError is shown on the form, its PermissionDenied answers 403."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,7 +39,10 @@ def _with_end_label(notice):
 def hour_label(value):
     """"15 h", "15 h 30", or "le 3 mars à 15 h" when not today: as said in French."""
     local = timezone.localtime(value)
-    hour = f"{local.hour} h" + (f" {local.minute:02d}" if local.minute else "")
+    if translation.get_language() == "fr":
+        hour = f"{local.hour} h" + (f" {local.minute:02d}" if local.minute else "")
+    else:
+        hour = formats.time_format(local)
     if local.date() == timezone.localdate():
         return _("à %(hour)s") % {"hour": hour}
     return _("le %(day)s à %(hour)s") % {"day": formats.date_format(local, "j F"), "hour": hour}
