@@ -125,11 +125,16 @@ def timeliness(territory, period):
     lead = figures.median_lead_time(territory, period)
     delay = figures.median_publication_delay(territory, period)
     on_time, ended = figures.ended_on_time(territory, period)
-    summary = _(
-        "Les opérations prévues sont annoncées %(lead)s avant leur début (médiane) ; les événements "
-        "constatés sont publiés %(delay)s après leur début (médiane) ; %(share)s des messages terminés "
-        "l'ont été à l'heure annoncée."
-    ) % {"lead": duration_label(lead), "delay": duration_label(delay), "share": percent_label(on_time, ended)}
+    # One sentence per figure, so that a missing figure reads as plainly as a present one.
+    parts = [
+        _("Les opérations prévues sont annoncées %(lead)s avant leur début (médiane).") % {"lead": duration_label(lead)}
+        if lead is not None else _("Aucune opération prévue sur la période : pas de délai d'annonce à calculer."),
+        _("Les événements constatés sont publiés %(delay)s après leur début (médiane).") % {"delay": duration_label(delay)}
+        if delay is not None else _("Aucun événement constaté sur la période : pas de délai de publication à calculer."),
+        _("%(share)s des messages terminés l'ont été à l'heure annoncée.") % {"share": percent_label(on_time, ended)}
+        if ended else _("Aucun message terminé sur la période."),
+    ]
+    summary = " ".join(str(p) for p in parts)
     rows = [
         (_("Délai d'annonce médian des opérations prévues"), duration_label(lead), hours(lead)),
         (_("Délai de publication médian des événements constatés"), duration_label(delay), hours(delay)),

@@ -1,6 +1,5 @@
 """The steering committee's yearly PDF, generated from the console."""
 import io
-import time
 
 from django.urls import reverse
 from pypdf import PdfReader
@@ -12,18 +11,16 @@ def pdf_text(content):
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
-def test_the_coordinator_downloads_the_yearly_report_in_seconds(client, dataset):
+# How long it takes is measured in bench/, never asserted here.
+def test_the_coordinator_downloads_the_yearly_report(client, dataset):
     client.force_login(dataset.world.coordinator_x)
-    started = time.monotonic()
     response = client.get(reverse("console:stats_yearly_report", args=["seine-estuaire", 2025]))
-    elapsed = time.monotonic() - started
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert 'filename="riverains-seine-estuaire-2025.pdf"' in response["Content-Disposition"]
     assert response.content.startswith(b"%PDF")
     text = pdf_text(response.content)
     assert "Seine-Estuaire" in text
     assert "Rapport annuel 2025" in text
-    assert elapsed < 10
 
 
 def test_the_report_compares_with_the_previous_year(dataset):
