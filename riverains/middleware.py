@@ -1,5 +1,12 @@
+import logging
+
 from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+
+logger = logging.getLogger(__name__)
 
 
 class UrlLanguageMiddleware:
@@ -17,6 +24,43 @@ class UrlLanguageMiddleware:
         language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # The thread serves other requests (and runs tasks) next: leave no language behind.
+            translation.deactivate()
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that is restarting or unreachable gives a clear temporary error, not a 500.
+
+    Residents get a short page "Service momentanément indisponible" and API clients the usual
+    JSON problem, both as 503 with Retry-After, never cached. The next request opens a fresh
+    connection by itself (CONN_HEALTH_CHECKS), so the service recovers without a restart; a
+    reverse proxy may meanwhile serve its last copy of public pages (proxy_cache_use_stale)."""
+
+    RETRY_AFTER_SECONDS = 10
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.warning("Database unavailable: %s", str(exception).strip()[:200])
+        message = translation.gettext("Service momentanément indisponible, réessayez dans quelques instants.")
+        if request.path_info.startswith("/api/"):
+            response = JsonResponse({"detail": message, "errors": {}}, status=503)
+        else:
+            html = render_to_string("503.html", {"message": message, "LANGUAGE_CODE": translation.get_language()})
+            response = HttpResponse(html, status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        add_never_cache_headers(response)
         return response

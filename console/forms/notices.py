@@ -31,7 +31,9 @@ class DateTimeWidget(forms.SplitDateTimeWidget):
 
     def __init__(self, attrs=None):
         super().__init__(
-            date_attrs={"type": "date"}, time_attrs={"type": "time"}, date_format="%Y-%m-%d", time_format="%H:%M"
+            # Each input needs its own name (WCAG 1.3.1, 4.1.2): the legend names only the pair.
+            date_attrs={"type": "date", "aria-label": _("Date")}, time_attrs={"type": "time", "aria-label": _("Heure")},
+            date_format="%Y-%m-%d", time_format="%H:%M",
         )
 
 

@@ -2,7 +2,9 @@
 
 Without Chromium these tests are skipped, unless RIVERAINS_REQUIRE_BROWSER=1 (CI), where a
 missing browser is an error."""
+import importlib
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -24,29 +26,66 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
+_shared = {}
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
+
+def shared_browser():
+    """One Chromium per test process. Other apps' browser tests import the `browser` fixture,
+    which makes a second session fixture of the same name: both must share this instance, as
+    Playwright's sync API cannot run twice at once in one thread."""
+    if "browser" not in _shared:
+        from playwright.sync_api import expect, sync_playwright
+
+        # A loaded machine (the suite runs in parallel) can take more than the default 5 s.
+        expect.set_options(timeout=10_000)
+        _shared["playwright"] = sync_playwright().start()
+        _shared["browser"] = _shared["playwright"].chromium.launch(
             executable_path=CHROMIUM,
             # No sandbox as root in CI; no background traffic to Google's hosts (closed network).
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         )
-        yield browser
-        browser.close()
+    return _shared["browser"]
+
+
+def close_shared_browser():
+    if "browser" in _shared:
+        _shared.pop("browser").close()
+        _shared.pop("playwright").stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    yield shared_browser()
+    close_shared_browser()
+
+
+LOCAL = re.compile(r"^https?://(localhost|127\.0\.0\.1)(:\d+)?/")
+
+
+def keep_off_the_internet(context):
+    """Map tiles and anything else outside the test server fail at once instead of waiting on
+    a closed network's DNS: pages must work without them anyway."""
+    context.route(lambda url: not LOCAL.match(url), lambda route: route.abort())
+
+
+def open_page(browser, live_server, **options):
+    """A new browser context (a person's own cookies and session) on the live server, and its page.
+    Extra keyword arguments go to Playwright's new_context (geolocation, permissions, viewport…)."""
+    settings = {"base_url": live_server.url, "locale": "fr-FR", "timezone_id": "Europe/Paris",
+                "viewport": {"width": 390, "height": 844}, **options}
+    context = browser.new_context(**settings)
+    keep_off_the_internet(context)
+    page = context.new_page()
+    page.set_default_timeout(10000)
+    return page
 
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris",
-                                  viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.set_default_timeout(10000)
+    page = open_page(browser, live_server)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
@@ -59,3 +98,38 @@ def axe():
         return [f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]]
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The cache outlives a test's database: cached territory pages and the rate limits of the
+    forms (keyed by network address, and every browser here comes from 127.0.0.1) start empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """Another person's browser: `new_context(**options)` opens one and returns its page."""
+    pages = []
+
+    def make(**options):
+        pages.append(open_page(browser, live_server, **options))
+        return pages[-1]
+
+    yield make
+    for page in pages:
+        page.context.close()
+
+
+@pytest.fixture
+def explainers(transactional_db):
+    """The shipped fiches « comprendre »: a data migration creates them, but transactional tests
+    empty the database after each test, so they are put back here."""
+    from django.apps import apps
+
+    migration = importlib.import_module("notices.migrations.0002_explainers")
+    migration.create_explainers(apps, None)

@@ -1,0 +1,22 @@
+"""What people do in several end-to-end tests, in their words."""
+from playwright.sync_api import expect
+
+from riverains.testing import PASSWORD
+
+
+def sign_in(page, username):
+    """An operator or coordinator signs in to the console and lands on its home page."""
+    page.goto("/console/connexion/")
+    page.get_by_label("Identifiant ou adresse e-mail").fill(username)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+
+
+def start_notice(page, site_name, category_label):
+    """Step one of a new notice: the site and what happens; the form comes back pre-filled."""
+    page.goto("/console/messages/nouveau/")
+    page.get_by_label("Site").select_option(label=site_name)
+    page.get_by_label(category_label, exact=True).check()
+    page.get_by_role("button", name="Continuer").click()
+    expect(page.get_by_role("heading", name="Nouveau message", level=1)).to_be_visible()

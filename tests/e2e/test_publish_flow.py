@@ -1,0 +1,67 @@
+"""An operator publishes a flare from its template and updates it; a resident, in another
+browser, sees the notice on the territory page, then the new text and the public history."""
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.e2e.steps import sign_in, start_notice
+
+pytestmark = pytest.mark.browser
+
+TITLE = "Torchage lors du redémarrage du vapocraqueur"
+BODY = ("Une flamme sera visible au-dessus de la torche du site, de jour comme de nuit, pendant le "
+        "redémarrage du vapocraqueur. Un grondement peut être entendu près du site.")
+UPDATED_BODY = "Le redémarrage prend plus de temps que prévu : la flamme restera visible jusqu'à 20 h."
+CHANGE_NOTE = "Fin prévue repoussée à 20 h"
+
+
+def publish_flare_now(page):
+    """From the flaring template: the operator replaces the [passages] and starts it now."""
+    start_notice(page, "Raffinerie de Gonfreville", "Torchage")
+    expect(page.get_by_label("Texte :")).to_have_value(re.compile(r"\[unité\]"))
+    now = timezone.localtime()
+    start = page.get_by_role("group", name="Début")
+    start.get_by_label("Date").fill(now.strftime("%Y-%m-%d"))
+    start.get_by_label("Heure").fill(now.strftime("%H:%M"))
+    page.get_by_label("Titre").fill(TITLE)
+    page.get_by_label("Texte :").fill(BODY)
+    page.get_by_role("button", name="Publier maintenant").click()
+    expect(page.get_by_role("status")).to_contain_text("Message publié : il est visible des riverains.")
+
+
+def update_with_note(page):
+    page.get_by_role("link", name="Mettre à jour ou prolonger").click()
+    page.get_by_label("Ce qui a changé").fill(CHANGE_NOTE)
+    page.get_by_label("Texte :").fill(UPDATED_BODY)
+    page.get_by_role("button", name="Publier la mise à jour").click()
+    expect(page.get_by_role("status")).to_contain_text("Message mis à jour.")
+
+
+def test_a_published_then_updated_notice_reaches_residents_with_its_history(transactional_db, world, page, new_context):
+    sign_in(page, "operator_a")
+    publish_flare_now(page)
+
+    resident = new_context()
+    resident.goto(f"/{world.x.slug}/")
+    card = resident.locator("#en-cours article.notice")
+    expect(card).to_have_count(1)
+    expect(card.get_by_role("heading")).to_have_text(TITLE)
+    expect(card).to_contain_text(BODY)
+    expect(card).to_contain_text("Raffinerie de Gonfreville")
+    expect(resident.locator("#a-venir article.notice")).to_have_count(0)
+
+    update_with_note(page)
+
+    resident.reload()
+    resident.locator("#en-cours").get_by_role("link", name="Détails et historique").click()
+    expect(resident.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(resident.locator("article.notice--page .notice__text")).to_contain_text(UPDATED_BODY)
+    expect(resident.locator("article.notice--page .notice__text")).not_to_contain_text(BODY)
+    versions = resident.locator("#versions li.revision")
+    expect(versions).to_have_count(2)
+    expect(versions.nth(0)).to_contain_text("Version 2")
+    expect(versions.nth(0)).to_contain_text(f"Ce qui a changé : {CHANGE_NOTE}")
+    resident.get_by_text("Texte de la version 1").click()  # older versions are folded
+    expect(versions.nth(1).get_by_text(BODY)).to_be_visible()
