@@ -4,8 +4,10 @@ On a throw-away SQLite database (or PostgreSQL with --database-url): the test wo
 e-mail subscriptions of one commune, one notice published; measures the time to queue the
 outbox (the publish transaction), then the time for one worker (relay.sender.send_pending) to
 deliver everything to a loopback sink running in its own process (bench/relay_sink.py: aiosmtpd
-for e-mail, aiohttp for web push), deliveries per second and the worker's peak memory (max RSS
-of this process, which no longer holds the sink). Appends the figures to bench/RELAY.md.
+for e-mail, aiohttp for web push), deliveries per second, the worker's peak memory (max RSS
+of this process, which no longer holds the sink) and its CPU time while delivering (total and
+per delivery: unlike wall-clock figures, barely moved by other programs on the machine).
+Appends the figures to bench/RELAY.md.
 
     .venv/bin/python bench/relay_fanout.py --subscriptions 10000
     .venv/bin/python bench/relay_fanout.py --channel push --subscriptions 100000"""
@@ -57,6 +59,11 @@ def make_subscriptions(world, channel, count, port):
     )
     through = Subscription.communes.through
     through.objects.bulk_create((through(subscription_id=s.pk, commune_id=commune.pk) for s in subs), batch_size=5000)
+
+
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def timezone_now():
@@ -132,9 +139,11 @@ def main():
     queue_seconds = time.perf_counter() - started
     queued = Delivery.objects.count()
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     stats = send_pending(batch_size=args.batch_size)
     deliver_seconds = time.perf_counter() - started
+    # The worker's own CPU time: what a delivery costs, whatever else the machine is running.
+    deliver_cpu = cpu_seconds() - cpu_started
     received = stop_sink(sink, count_file)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -142,7 +151,7 @@ def main():
     line = (
         f"| {datetime.now():%Y-%m-%d %H:%M} | {vendor} | {args.channel} | {args.subscriptions} | {queued} "
         f"| {queue_seconds:.2f} s | {deliver_seconds:.1f} s | {stats.sent / deliver_seconds:.0f} /s | {received} "
-        f"| {peak_mb:.0f} MB |"
+        f"| {peak_mb:.0f} MB | {deliver_cpu:.1f} s | {1000 * deliver_cpu / max(stats.sent, 1):.2f} ms |"
     )
     print(line)
     report = ROOT / "bench" / "RELAY.md"

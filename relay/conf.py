@@ -28,6 +28,30 @@ def sms_sender():
     return _get("SMS_SENDER", env, "Riverains")
 
 
+def sms_backend():
+    """Which SMS gateway sends: "kannel" (self-hosted, the default) or "twilio" (cloud)."""
+    return _get("SMS_BACKEND", env, "kannel")
+
+
+def twilio_account_sid():
+    return _get("TWILIO_ACCOUNT_SID", env, "")
+
+
+def twilio_auth_token():
+    """Authenticates our calls to Twilio and Twilio's signed calls to us (inbound STOP)."""
+    return _get("TWILIO_AUTH_TOKEN", env, "")
+
+
+def twilio_from():
+    """A Twilio number in E.164 or an alphanumeric sender ID allowed in France."""
+    return _get("TWILIO_FROM", env, "") or sms_sender()
+
+
+def twilio_api_url():
+    """Replaces https://api.twilio.com (tests, proxies); empty keeps the library's default."""
+    return _get("TWILIO_API_URL", env, "")
+
+
 def inbound_sms_token():
     """Shared secret Kannel's sms-service adds to the inbound URL (?token=…)."""
     return _get("RELAY_INBOUND_SMS_TOKEN", env, "")

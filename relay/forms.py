@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,26 @@ class CommuneChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, commune):
         postcodes = ", ".join(commune.postcode_list)
         return f"{commune.name} ({postcodes})" if postcodes else commune.name
+
+
+def folded(text):
+    """Lower case, without accents, hyphens or apostrophes: "st-Etienne" finds "Saint-Étienne"
+    only as far as the words typed, but "etretat" finds "Étretat". Same rule as relay-communes.js."""
+    text = unicodedata.normalize("NFD", text or "")
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    for mark in "-'’":
+        text = text.replace(mark, " ")
+    return " ".join(text.split())
+
+
+def commune_matches(commune, query):
+    """Whether a commune answers a search by name (anywhere in it) or postcode (its start)."""
+    query = folded(query)
+    if not query:
+        return True
+    if query.isdigit():
+        return any(code.startswith(query) for code in commune.postcode_list)
+    return query in folded(commune.name)
 
 
 class PreferencesForm(forms.Form):
@@ -42,10 +64,24 @@ class PreferencesForm(forms.Form):
         required=False, initial=True,
     )
 
-    def __init__(self, territory, *args, **kwargs):
+    def __init__(self, territory, *args, commune_search="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["communes"].queryset = territory.communes.order_by("name")
         self.fields["sites"].queryset = Site.objects.public().filter(organization__territory=territory).order_by("name")
+        self.commune_search = (commune_search or "").strip()[:100]
+        self.commune_matches = None  # number of communes found, when searching
+        if self.commune_search:
+            self._narrow_communes()
+
+    def _narrow_communes(self):
+        """The search without JavaScript: list only the communes found, plus those already
+        chosen (so that none is dropped); any commune of the territory is still accepted."""
+        field = self.fields["communes"]
+        chosen = {str(v) for v in (self["communes"].value() or [])}
+        found = [c for c in field.queryset if commune_matches(c, self.commune_search)]
+        self.commune_matches = len(found)
+        shown = [c for c in field.queryset if c in found or str(c.pk) in chosen]
+        field.widget.choices = [(c.pk, field.label_from_instance(c)) for c in shown]
 
 
 class SubscribeForm(PreferencesForm):

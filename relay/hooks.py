@@ -1,5 +1,5 @@
-"""Machine-facing endpoints: RFC 8058 one-click unsubscribe, Kannel's inbound SMS, the VAPID
-public key for the subscribe page's script."""
+"""Machine-facing endpoints: RFC 8058 one-click unsubscribe, inbound SMS (Kannel's sms-service
+and Twilio's messaging webhook), the VAPID public key for the subscribe page's script."""
 import hmac
 
 from django.http import HttpResponse, JsonResponse
@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import conf, services
+from . import conf, messages, services
 
 STOP_WORDS = {"STOP", "ARRET", "ARRÊT", "STOPSMS", "DESABONNEMENT"}
 
@@ -33,14 +33,35 @@ def inbound_sms(request):
     expected = conf.inbound_sms_token()
     if not expected or not hmac.compare_digest(params.get("token", ""), expected):
         return HttpResponse("forbidden", status=403, content_type="text/plain")
-    word = params.get("text", "").strip().upper().rstrip(".! ")
-    if word in STOP_WORDS:
-        removed = services.stop_sms(params.get("from", ""))
-        text = "Vous etes desabonne, vos donnees sont effacees." if removed else "Aucun abonnement pour ce numero."
-    else:
-        text = "Envoyez STOP pour vous desabonner."
     # Kannel sends the body of the answer back to the sender as the reply SMS.
-    return HttpResponse(text, content_type="text/plain; charset=utf-8")
+    return HttpResponse(_answer(params.get("from", ""), params.get("text", "")), content_type="text/plain; charset=utf-8")
+
+
+def _answer(phone, text):
+    """Handle one inbound SMS; returns the reply (GSM-7 only, one SMS)."""
+    if text.strip().upper().rstrip(".! ") in STOP_WORDS:
+        removed = services.stop_sms(phone)
+        return "Vous etes desabonne, vos donnees sont effacees." if removed else "Aucun abonnement pour ce numero."
+    return "Envoyez STOP pour vous desabonner."
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def inbound_twilio(request):
+    """Twilio's messaging webhook (the number's "A message comes in" URL): form-encoded From and
+    Body, signed in X-Twilio-Signature with the account's auth token over the public URL."""
+    from twilio.request_validator import RequestValidator
+    from twilio.twiml.messaging_response import MessagingResponse
+
+    token = conf.twilio_auth_token()
+    signature = request.headers.get("X-Twilio-Signature", "")
+    # The URL Twilio signed is the public one it was given, whatever proxy sits in between.
+    url = messages.absolute(request.get_full_path())
+    if not token or not RequestValidator(token).validate(url, request.POST.dict(), signature):
+        return HttpResponse("forbidden", status=403, content_type="text/plain")
+    reply = MessagingResponse()
+    reply.message(_answer(request.POST.get("From", ""), request.POST.get("Body", "")))
+    return HttpResponse(str(reply), content_type="application/xml")
 
 
 @require_GET

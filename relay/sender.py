@@ -1,11 +1,16 @@
 """The worker side of the outbox: claim due deliveries in batches, send each through its channel,
-record the outcome.
+record the outcomes.
 
 Claiming is one conditional UPDATE (pending → sending, with a claim id), so two workers never
 take the same row; on PostgreSQL the candidate rows are read with SKIP LOCKED so that workers
-don't wait for each other. A worker that dies leaves its batch in "sending": after
-RELAY_SENDING_TIMEOUT those rows go back to pending and are sent again (at-least-once; the
-duplicates are at most the batch in flight, and usually only the message being sent)."""
+don't wait for each other. Outcomes are kept in memory while a channel's part of the batch is
+sent (one SMTP connection for all of it), then written together: one UPDATE for every row sent,
+one per kind of retry, failure or deferral, in one transaction — not one commit per message.
+
+A worker that dies leaves its batch in "sending": after RELAY_SENDING_TIMEOUT those rows go back
+to pending and are sent again. That is the at-least-once bound: a worker killed before it wrote
+its outcomes sends again what it had sent of the batch in flight — duplicates are at most one
+batch (RELAY_BATCH_SIZE), never more. A worker stopped by an exception still writes them."""
 import logging
 import random
 import time
@@ -100,20 +105,23 @@ def send_batch(claim_id, batch, stats, now):
         by_channel[delivery.channel].append(delivery)
     with translation.override("fr"):
         for kind, deliveries in by_channel.items():
-            _send_channel(kind, claim_id, deliveries, stats, now)
+            outcomes = Outcomes(claim_id, now, stats)
+            try:
+                _send_channel(kind, deliveries, outcomes)
+            finally:
+                outcomes.record()
 
 
-def _send_channel(kind, claim_id, deliveries, stats, now):
+def _send_channel(kind, deliveries, outcomes):
     channel = get_channel(kind)
     try:
         channel.open()
     except TransientError as e:
-        for delivery in deliveries:
-            _retry(claim_id, delivery, str(e), stats, now)
+        outcomes.retry(deliveries, str(e))
         return
     try:
         for group in _groups(kind, deliveries):
-            _send_group(channel, claim_id, group, stats, now)
+            _send_group(channel, group, outcomes)
     finally:
         channel.close()
 
@@ -130,16 +138,14 @@ def _groups(kind, deliveries):
     yield from digests.values()
 
 
-def _send_group(channel, claim_id, group, stats, now):
+def _send_group(channel, group, outcomes):
     first = group[0]
     if first.subscription is None:  # the subscriber left while this was queued
-        for delivery in group:
-            _fail(claim_id, delivery, "abonnement supprimé", stats)
+        outcomes.fail(group, "abonnement supprimé")
         return
-    later = channel.defer_until(first, now)
+    later = channel.defer_until(first, outcomes.now)
     if later is not None:
-        for delivery in group:
-            _defer(claim_id, delivery, later, stats)
+        outcomes.defer(group, later)
         return
     started = time.monotonic()
     try:
@@ -148,29 +154,78 @@ def _send_group(channel, claim_id, group, stats, now):
         else:
             channel.notify(first)
     except TransientError as e:
-        for delivery in group:
-            _retry(claim_id, delivery, str(e), stats, now)
+        outcomes.retry(group, str(e))
     except PermanentError as e:
-        for delivery in group:
-            _fail(claim_id, delivery, str(e), stats)
+        outcomes.fail(group, str(e))
     except Exception as e:  # a bug in a channel must not stop the others: retried, then recorded
         logger.exception("relay: channel %s crashed", channel.kind)
-        for delivery in group:
-            _retry(claim_id, delivery, f"erreur interne : {e.__class__.__name__}", stats, now)
+        outcomes.retry(group, f"erreur interne : {e.__class__.__name__}")
     else:
-        duration = int((time.monotonic() - started) * 1000)
+        outcomes.sent(group, time.monotonic() - started)
+
+
+class Outcomes:
+    """What happened to each delivery of (a channel's part of) a batch, written at the end with
+    one UPDATE per outcome: the sent rows together, retries and failures grouped by attempt
+    number and reason, deferrals by the time they wait for."""
+
+    CHUNK = 5000  # ids per "IN (…)": far below SQLite's and PostgreSQL's parameter limits
+
+    def __init__(self, claim_id, now, stats):
+        self.claim_id, self.now, self.stats = claim_id, now, stats
+        self.sent_ids, self.sent_seconds = [], 0.0
+        self.retries = defaultdict(list)  # (attempts, reason) → ids
+        self.failures = defaultdict(list)  # (attempts, reason) → ids
+        self.deferrals = defaultdict(list)  # next attempt → ids
+
+    def sent(self, group, seconds):
+        self.sent_ids += [d.pk for d in group]
+        self.sent_seconds += seconds
+        self.stats.sent += len(group)
         for delivery in group:
-            _mine(claim_id, delivery).update(
-                status=DeliveryStatus.SENT, sent_at=timezone.now(), duration_ms=duration,
-                attempts=F("attempts") + 1, last_error="", claim_id="",
-            )
-            stats.sent += 1
-            stats.by_channel[delivery.channel] += 1
+            self.stats.by_channel[delivery.channel] += 1
 
+    def retry(self, group, reason):
+        for delivery in group:
+            attempts = delivery.attempts + 1
+            if attempts >= conf.max_attempts():
+                self.failures[(attempts, f"{reason} (après {attempts} tentatives)"[:500])].append(delivery.pk)
+                self.stats.failed += 1
+            else:
+                self.retries[(attempts, reason[:500])].append(delivery.pk)
+                self.stats.retried += 1
 
-def _mine(claim_id, delivery):
-    """Only touch a row this worker still owns (it may have been released and re-claimed)."""
-    return Delivery.objects.filter(pk=delivery.pk, claim_id=claim_id, status=DeliveryStatus.SENDING)
+    def fail(self, group, reason):
+        for delivery in group:
+            self.failures[(delivery.attempts + 1, reason[:500])].append(delivery.pk)
+            self.stats.failed += 1
+
+    def defer(self, group, later):
+        self.deferrals[later] += [d.pk for d in group]
+        self.stats.deferred += len(group)
+
+    def record(self):
+        with transaction.atomic():
+            if self.sent_ids:
+                # One time and one mean duration for the rows sent together (seconds apart).
+                mean_ms = int(self.sent_seconds * 1000 / len(self.sent_ids))
+                self._update(self.sent_ids, status=DeliveryStatus.SENT, sent_at=timezone.now(), duration_ms=mean_ms,
+                             attempts=F("attempts") + 1, last_error="")
+            for (attempts, reason), ids in self.retries.items():
+                # One jitter draw per group: retries still spread out from one batch to the next.
+                self._update(ids, status=DeliveryStatus.PENDING, attempts=attempts,
+                             next_attempt_at=self.now + backoff(attempts), last_error=reason)
+            for (attempts, reason), ids in self.failures.items():
+                self._update(ids, status=DeliveryStatus.FAILED, attempts=attempts, last_error=reason)
+            for later, ids in self.deferrals.items():
+                self._update(ids, status=DeliveryStatus.PENDING, next_attempt_at=later)
+
+    def _update(self, ids, **fields):
+        """Only rows this worker still owns (one may have been released and claimed again)."""
+        for start in range(0, len(ids), self.CHUNK):
+            Delivery.objects.filter(
+                pk__in=ids[start:start + self.CHUNK], claim_id=self.claim_id, status=DeliveryStatus.SENDING
+            ).update(claim_id="", **fields)
 
 
 def backoff(attempts):
@@ -179,25 +234,3 @@ def backoff(attempts):
     return delay * random.uniform(0.5, 1.0)
 
 
-def _retry(claim_id, delivery, reason, stats, now):
-    attempts = delivery.attempts + 1
-    if attempts >= conf.max_attempts():
-        _fail(claim_id, delivery, f"{reason} (après {attempts} tentatives)", stats, attempts)
-        return
-    _mine(claim_id, delivery).update(
-        status=DeliveryStatus.PENDING, attempts=attempts, next_attempt_at=now + backoff(attempts),
-        last_error=reason[:500], claim_id="",
-    )
-    stats.retried += 1
-
-
-def _fail(claim_id, delivery, reason, stats, attempts=None):
-    _mine(claim_id, delivery).update(
-        status=DeliveryStatus.FAILED, attempts=attempts or delivery.attempts + 1, last_error=reason[:500], claim_id="",
-    )
-    stats.failed += 1
-
-
-def _defer(claim_id, delivery, later, stats):
-    _mine(claim_id, delivery).update(status=DeliveryStatus.PENDING, next_attempt_at=later, claim_id="")
-    stats.deferred += 1

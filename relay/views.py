@@ -45,7 +45,7 @@ def _quiet(form):
 @require_http_methods(["GET", "POST"])
 def subscribe(request, territory):
     territory = _territory(territory)
-    form = SubscribeForm(territory, request.POST or None)
+    form = SubscribeForm(territory, request.POST or None, commune_search=request.GET.get("commune", ""))
     status = 200
     if request.method == "POST":
         if _too_many_posts(request):
@@ -144,7 +144,8 @@ def manage(request, territory, token):
         "categories": subscription.category_list, "digest": subscription.digest,
         "quiet_hours": subscription.quiet_start is not None,
     }
-    form = PreferencesForm(territory, request.POST or None, initial=initial)
+    form = PreferencesForm(territory, request.POST or None, initial=initial,
+                           commune_search=request.GET.get("commune", ""))
     status = 200
     if request.method == "POST":
         if form.is_valid():

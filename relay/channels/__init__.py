@@ -3,7 +3,7 @@ from django.utils.module_loading import import_string
 
 CHANNELS = {
     "email": "relay.channels.email.EmailChannel",
-    "sms": "relay.channels.sms.KannelChannel",
+    "sms": "relay.channels.sms.SmsChannel",
     "push": "relay.channels.push.WebPushChannel",
     "webhook": "relay.channels.webhook.WebhookChannel",
     "mastodon": "relay.channels.mastodon.MastodonChannel",

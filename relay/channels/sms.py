@@ -1,4 +1,6 @@
-"""SMS through Kannel's HTTP sendsms interface (a self-hosted gateway).
+"""SMS through Kannel's HTTP sendsms interface (a self-hosted gateway, the default) or Twilio
+(SMS_BACKEND=twilio, see relay.channels.twilio_sms): the same channel, quiet hours and text,
+only the gateway that hands the SMS over changes.
 
 One notice fits one 160-character GSM-7 SMS: the headline, the title (cut if needed), the
 start time and the link to the notice; the link is never cut."""
@@ -10,7 +12,7 @@ from .base import Channel, PermanentError, TransientError
 TIMEOUT = 10
 
 
-class KannelChannel(Channel):
+class SmsChannel(Channel):
     kind = "sms"
 
     def defer_until(self, delivery, now):
@@ -34,6 +36,18 @@ def notice_text(message):
 
 
 def send_sms(phone, text):
+    """Hand one SMS to the configured gateway."""
+    backend = conf.sms_backend()
+    if backend == "twilio":
+        from .twilio_sms import send_sms as send_with_twilio
+
+        return send_with_twilio(phone, text)
+    if backend != "kannel":
+        raise TransientError(f"SMS_BACKEND inconnu : {backend!r} (kannel ou twilio)")
+    return send_with_kannel(phone, text)
+
+
+def send_with_kannel(phone, text):
     """Hand one SMS to Kannel. Kannel answers 202 when accepted (or queued), 4xx when the request
     is wrong, 503 when it cannot take it now."""
     url = conf.kannel_url()

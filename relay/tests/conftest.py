@@ -28,6 +28,13 @@ class Inbox:
     def __init__(self):
         self.messages = []
         self.refuse_after = None
+        self.refused = {}  # address → the reply refusing it, e.g. "550 5.1.1 no such user"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return self.refused[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse_after is not None and len(self.messages) >= self.refuse_after:

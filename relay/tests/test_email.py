@@ -101,7 +101,9 @@ def test_temporary_refusals_become_a_recorded_failure_after_the_last_attempt(wor
     assert delivery.attempts == 3 and "451" in delivery.last_error
 
 
-def test_a_worker_killed_mid_fan_out_leaves_every_subscriber_one_email(world, smtp, settings):
+def test_a_worker_stopped_by_an_exception_mid_batch_records_what_it_sent(world, smtp, settings):
+    """The worker's process dies by SystemExit (not SIGKILL): the outcomes of the batch in flight
+    are still written, so nothing is sent twice. SIGKILL is test_fault_worker_killed.py."""
     settings.RELAY_SENDING_TIMEOUT = 60
     commune = world.site_a.neighbouring_communes.first()
     for i in range(120):
@@ -126,14 +128,15 @@ def test_a_worker_killed_mid_fan_out_leaves_every_subscriber_one_email(world, sm
     finally:
         email.EmailChannel.notify = original
     assert len(smtp.inbox.messages) == 50
-    assert Delivery.objects.filter(status=DeliveryStatus.SENDING).count() == 10  # the batch in flight
+    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 50  # the 10 of the batch in flight too
+    assert Delivery.objects.filter(status=DeliveryStatus.SENDING).count() == 10  # claimed, never sent
 
     # A restarted worker, after the timeout, takes the dead one's batch back.
     send_pending(now=timezone.now() + timezone.timedelta(minutes=5))
 
     received = [rcpt for rcpts, _m in smtp.inbox.messages for rcpt in rcpts]
     assert set(received) == {f"r{i}@example.test" for i in range(120)}
-    assert len(received) - 120 <= 20  # duplicates: at most the batch in flight
+    assert len(received) == 120  # no duplicate
     assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 120
 
 
@@ -150,3 +153,46 @@ def test_daily_digest_groups_the_day_s_notices_in_one_email(world, smtp, subscri
     assert "Récapitulatif : 2 messages" in message[1]["Subject"]
     text = message[1].get_body(("plain",)).get_content()
     assert "Essai de sirène mensuel" in text and "Torchage sur l'unité de distillation" in text
+
+
+def test_a_batch_s_outcomes_are_written_together_not_one_commit_per_email(world, smtp):
+    commune = world.site_a.neighbouring_communes.first()
+    for i in range(30):
+        confirmed(world.x, "email", f"r{i}@example.test", [commune])
+    world.publish()
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert send_pending(batch_size=200).sent == 30
+
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "relay_delivery"')]
+    # release of dead workers' rows, the claim, then one UPDATE for the 30 sent rows
+    assert len(updates) == 3
+    assert len(smtp.inbox.messages) == 30
+    assert Delivery.objects.filter(status=DeliveryStatus.SENT, attempts=1, claim_id="").count() == 30
+
+
+def test_one_batch_with_every_outcome_records_each_row_right(world, smtp, settings):
+    settings.RELAY_MAX_ATTEMPTS = 2
+    commune = world.site_a.neighbouring_communes.first()
+    for name in ["ok1", "ok2", "gone", "later1", "later2"]:
+        confirmed(world.x, "email", f"{name}@example.test", [commune])
+    smtp.inbox.refused = {"gone@example.test": "550 5.1.1 no such user",
+                          "later1@example.test": "450 4.2.1 mailbox busy", "later2@example.test": "450 4.2.1 mailbox busy"}
+    world.publish()
+    # Two rows already tried once: this temporary refusal is their last attempt.
+    Delivery.objects.filter(subscription__address__startswith="later").update(attempts=1)
+
+    stats = send_pending()
+
+    assert (stats.sent, stats.failed, stats.retried) == (2, 3, 0)
+    rows = {d.subscription.address.split("@")[0]: d for d in Delivery.objects.select_related("subscription")}
+    assert rows["ok1"].status == rows["ok2"].status == DeliveryStatus.SENT
+    assert rows["gone"].status == DeliveryStatus.FAILED and "adresse refusée" in rows["gone"].last_error
+    assert rows["gone"].attempts == 1
+    assert rows["later1"].status == DeliveryStatus.FAILED and rows["later1"].attempts == 2
+    assert rows["later1"].last_error == "destinataire refusé temporairement : [450] (après 2 tentatives)"
+    assert not Delivery.objects.exclude(claim_id="").exists()
+    assert sorted(r for rcpts, _m in smtp.inbox.messages for r in rcpts) == ["ok1@example.test", "ok2@example.test"]
