@@ -103,6 +103,12 @@ def _compute(territory):
     return digest, last_modified, valid_until
 
 
+def if_none_match(request):
+    """The entity tags of If-None-Match, compared weakly as RFC 9110 says: nginx's gzip turns
+    our ETag into W/"…", and the client sends that back."""
+    return [t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")]
+
+
 def cached_territory_view(view):
     """Serve `view(request, territory, ...)` from the cache while the territory's fingerprint holds.
 
@@ -116,7 +122,10 @@ def cached_territory_view(view):
             return view(request, territory, *args, **kwargs)
         digest, last_modified = fingerprint(territory)
         etag = quote_etag(f"{digest}-{get_language()}")
-        if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        # The page carries the ETag it was rendered under, so its live refresh (public-live.js)
+        # asks /etat.json "changed since this?" and the very first poll can already get a 304.
+        request.territory_etag = etag
+        if etag in if_none_match(request):
             response = HttpResponseNotModified()
         else:
             key = f"page:{request.get_full_path()}:{get_language()}:{digest}"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("comprendre/", views.explainer_list, name="explainers"),
     path("comprendre/<slug:slug>/", views.explainer_detail, name="explainer"),
     path("<slug:territory>/", views.territory, name="territory"),
+    path("<slug:territory>/etat.json", views.live_state, name="live_state"),
     path("<slug:territory>/historique/", views.history, name="history"),
     path("<slug:territory>/messages/<int:pk>/", views.notice_detail, name="notice"),
     path("<slug:territory>/sites/<int:pk>-<slug:slug>/", views.site_detail, name="site"),

@@ -7,8 +7,10 @@ no cookie, nothing but the URL. Only the accessibility page, which holds a form,
 cookie."""
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
@@ -70,8 +72,22 @@ def territory(request, territory):
     return render(
         request,
         "public/territory.html",
-        {"territory": territory, "active": active, "upcoming": upcoming, "sites": sites},
+        {
+            "territory": territory,
+            "active": active,
+            "upcoming": upcoming,
+            "sites": sites,
+            "live_etag": getattr(request, "territory_etag", ""),
+            "live_refresh_seconds": settings.PUBLIC_LIVE_REFRESH_SECONDS,
+        },
     )
+
+
+@cached_territory_view
+def live_state(request, territory):
+    """What the open territory page polls (public-live.js): a few bytes under the same ETag as
+    the page, so an unchanged territory costs a 304 with no body and no rendering."""
+    return JsonResponse({"etag": getattr(request, "territory_etag", "")})
 
 
 @cached_territory_view

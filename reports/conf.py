@@ -13,6 +13,8 @@ DEFAULTS = {
     "REPORTS_H3_RESOLUTION": 7,  # ~5 km² cells: the public map's grain and the episode index
     "REPORTS_RATE_LIMIT": (5, 600),  # at most 5 reports per 10 minutes per network address or device
     "REPORTS_EMAIL_RETENTION_DAYS": 7,
+    # After this, a report keeps only what statistics need: kind, intensity, time, H3 cell, commune.
+    "REPORTS_ANONYMISE_AFTER_DAYS": 90,
     "REPORTS_PUBLIC_MAP_HOURS": 24,
     "REPORTS_WIND_PROVIDER": None,  # "open-meteo" in production; None (no wind) otherwise
     "REPORTS_WIND_URL": "https://api.open-meteo.com/v1/forecast",

@@ -9,12 +9,14 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from notices.models import Status
 from notices.permissions import is_coordinator_of
+from notices.validators import CONTROL
 from territories.geo import distance_km, in_france
 from territories.models import Site
 
@@ -109,6 +111,8 @@ def _clean(territory, rules, data):
         err("position", _("Indiquez où vous êtes : autorisez la localisation, touchez la carte ou choisissez "
                           "votre commune."))
     comment = (data.get("comment") or "").strip()
+    if CONTROL.search(comment):  # NUL and the like: PostgreSQL refuses them, screens hide them
+        err("comment", _("Le commentaire contient des caractères invisibles non autorisés : retirez-les."))
     if len(comment) > COMMENT_LIMIT:
         err("comment", _("Le commentaire est limité à %(limit)s caractères (il en fait %(count)s).")
             % {"limit": COMMENT_LIMIT, "count": len(comment)})
@@ -180,7 +184,8 @@ def _clean_commune(territory, code, err):
         code = code.pk
     if not code:
         return None
-    commune = territory.communes.filter(pk=str(code)[:5]).first()
+    code = str(code)[:5]
+    commune = territory.communes.filter(pk=code).first() if code.isalnum() else None
     if commune is None:
         err("commune", _("Choisissez une commune du territoire %(territory)s dans la liste.")
             % {"territory": territory.name})
@@ -250,3 +255,30 @@ def purge_emails(now=None):
     now = now or timezone.now()
     limit = now - timedelta(days=conf.get("REPORTS_EMAIL_RETENTION_DAYS"))
     return Report.objects.filter(created_at__lt=limit).exclude(email="").update(email="")
+
+
+# What identifies or could identify a resident: their words, address, network and device
+# pseudonyms, and exact position (the ~5 km² H3 cell and the commune stay, for statistics).
+PERSONAL_FIELDS = dict(comment="", email="", network_hash="", device_hash="", latitude=None, longitude=None)
+
+
+def _with_personal_data():
+    return Report.objects.filter(
+        ~Q(comment="") | ~Q(email="") | ~Q(network_hash="") | ~Q(device_hash="") | Q(latitude__isnull=False)
+    )
+
+
+def anonymise_old_reports(now=None):
+    """Erase the personal fields of reports older than REPORTS_ANONYMISE_AFTER_DAYS."""
+    now = now or timezone.now()
+    limit = now - timedelta(days=conf.get("REPORTS_ANONYMISE_AFTER_DAYS"))
+    return _with_personal_data().filter(created_at__lt=limit).update(**PERSONAL_FIELDS)
+
+
+def erase_personal_data(report):
+    """The resident's own request, from their answer page: same erasure, at once."""
+    Report.objects.filter(pk=report.pk).update(**PERSONAL_FIELDS)
+
+
+def has_personal_data(report):
+    return _with_personal_data().filter(pk=report.pk).exists()

@@ -10,7 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from territories.models import Site, Territory
 
@@ -89,10 +91,22 @@ def answer(request, territory, token):
     matches = report.matches.select_related("notice", "notice__site", "notice__territory")
     response = render(request, "reports/answer.html", {
         "territory": report.territory, "report": report, "matches": matches, "episode": report.episode,
+        "has_personal_data": services.has_personal_data(report), "erased": request.GET.get("supprime") == "1",
+        "retention_days": conf.get("REPORTS_ANONYMISE_AFTER_DAYS"),
     })
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@require_POST
+@csrf_protect
+def erase(request, territory, token):
+    """"Supprimer mon signalement": whoever holds the answer page's link erases the personal
+    fields at once (what the scheduler does after REPORTS_ANONYMISE_AFTER_DAYS)."""
+    report = get_object_or_404(Report, territory__slug=territory, token=token)
+    services.erase_personal_data(report)
+    return redirect(reverse("reports:answer", args=[territory, token]) + "?supprime=1")
 
 
 @require_GET

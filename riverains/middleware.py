@@ -47,17 +47,33 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # A NUL in the address or query string can mean nothing here, and PostgreSQL refuses it
+        # in any comparison (DataError): refuse it upfront with the usual client error.
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return self.bad_request(request)
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
-        from django.db import InterfaceError, OperationalError
+    def bad_request(self, request):
+        message = translation.gettext("Requête invalide : une valeur envoyée n'est pas utilisable (caractère nul, nombre trop grand…).")
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": message, "errors": {}}, status=400, json_dumps_params={"ensure_ascii": False})
+        return HttpResponse(render_to_string("503.html", {"title": translation.gettext("Requête invalide"), "message": message,
+                                                         "LANGUAGE_CODE": translation.get_language()}), status=400)
 
+    def process_exception(self, request, exception):
+        from django.db import DataError, InterfaceError, OperationalError
+
+        if isinstance(exception, DataError):
+            # A value the database cannot hold or compare (out of range, NUL…) came from the
+            # client: its error, not a 500. Logged, since a form should have said it first.
+            logger.warning("Refused value on %s: %s", request.path_info[:200], str(exception).strip()[:200])
+            return self.bad_request(request)
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         logger.warning("Database unavailable: %s", str(exception).strip()[:200])
         message = translation.gettext("Service momentanément indisponible, réessayez dans quelques instants.")
         if request.path_info.startswith("/api/"):
-            response = JsonResponse({"detail": message, "errors": {}}, status=503)
+            response = JsonResponse({"detail": message, "errors": {}}, status=503, json_dumps_params={"ensure_ascii": False})
         else:
             html = render_to_string("503.html", {"message": message, "LANGUAGE_CODE": translation.get_language()})
             response = HttpResponse(html, status=503)

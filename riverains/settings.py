@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "riverains.middleware.UrlLanguageMiddleware",
+    # Database restarting or unreachable: a 503 "réessayez dans quelques instants", not a 500.
+    "riverains.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -127,6 +129,7 @@ SCHEDULER_JOBS = [
     ("regenerate_bulletins", 300),  # "ce soir" becomes "cette nuit": re-spoken when the words change
     ("purge_unconfirmed", 3600),  # subscriptions never confirmed
     ("purge_report_emails", 3600),  # reporters' e-mail addresses past their retention
+    ("anonymise_reports", 3600),  # old reports keep no comment, pseudonym nor exact position
     ("flush_page_views", 60),  # audience counters, from the cache into daily rows
 ]
 
@@ -203,6 +206,8 @@ MAP_TILE_ATTRIBUTION = env(
 
 # Public pages may be cached this long by browsers, proxies and CDNs (seconds).
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 5)
+# An open territory page asks whether anything changed this often (a 304 when nothing did).
+PUBLIC_LIVE_REFRESH_SECONDS = env_int("PUBLIC_LIVE_REFRESH_SECONDS", 30)
 
 # Content-Security-Policy: no inline script anywhere; map tiles from the configured host.
 _tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]).replace("{s}.", "")
