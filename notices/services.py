@@ -241,6 +241,9 @@ def _clean(actor, fields):
     for name, limit in TEXT_LIMITS.items():
         value = (data[name] or "").strip()
         data[name] = value
+        if name == "title" and ("\n" in value or "\r" in value):
+            # A title is one line everywhere: page headings, e-mail subjects, SMS, feeds.
+            err(name, _("Le titre tient sur une seule ligne : retirez les retours à la ligne."))
         if not value and name != "impact":
             err(name, _("Ce champ est obligatoire.") if name == "title" else _("Écrivez le texte du message."))
         try:

@@ -53,8 +53,9 @@ ACCEPTED_TITLES = {
     "emoji": "Flamme 🔥 visible 🏭 👩‍👩‍👧",
     "combining marks": "Fume\u0301e Z\u0351\u0363a\u0336lgo e\u0308",
     "formula": '=HYPERLINK("http://evil.test","clic")',
-    "crlf": "Torchage\r\nBcc: victime@example.com",
 }
+# Line breaks are fine in a body (kept in HOSTILE_BODY below) but a title is one line.
+CRLF_TITLE = "Torchage\r\nBcc: victime@example.com"
 LONG_BODY = ("Une flamme sera visible 🔥 & « importante » > 5 m. " * 60)[:2000]
 HOSTILE_BODY = "\r\n".join([*ACCEPTED_TITLES.values(), "Subject: faux\r\n\r\nX-Injected: oui", "END:VEVENT", "BEGIN:VEVENT"])
 
@@ -104,7 +105,8 @@ def assert_refused_in_french(response, field):
     problem = response.json()
     assert field in problem["errors"], problem
     message = " ".join(problem["errors"][field])
-    assert any(words in message for words in ("balises HTML", "caractères invisibles", "caractères au plus")), message
+    assert any(words in message for words in (
+        "balises HTML", "caractères invisibles", "caractères au plus", "une seule ligne")), message
 
 
 # --- refused input ---------------------------------------------------------------------------
@@ -115,6 +117,12 @@ def assert_refused_in_french(response, field):
 def test_the_api_refuses_markup_and_control_characters_and_stores_nothing(client, world, token, field, text):
     response = api(client, "post", "/api/v1/notices", payload(world, **{field: text}), token)
     assert_refused_in_french(response, field)
+    assert not Notice.objects.exists()
+
+
+def test_a_title_with_a_line_break_is_refused(client, world, token):
+    response = api(client, "post", "/api/v1/notices", payload(world, title=CRLF_TITLE), token)
+    assert_refused_in_french(response, "title")
     assert not Notice.objects.exists()
 
 

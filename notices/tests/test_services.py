@@ -225,3 +225,10 @@ def test_a_deactivated_member_can_no_longer_publish_or_change_its_notices(world)
     with pytest.raises(PermissionDenied):
         services.cancel(world.operator_a, notice, "")
     assert Notice.objects.get().status == Status.SCHEDULED
+
+
+def test_a_title_is_one_line(world):
+    with pytest.raises(ValidationError) as excinfo:
+        world.publish(title="Torchage\r\nBcc: x@example.test")
+    assert "une seule ligne" in excinfo.value.message_dict["title"][0]
+    assert not Notice.objects.exists()
