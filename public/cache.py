@@ -33,15 +33,18 @@ from territories.models import Territory
 STATE_TIMEOUT = 600
 
 
-def _version_key(territory_id):
-    return f"territory-version:{territory_id}"
+def _version_key(slug):
+    return f"territory-version:{slug}"
 
 
 def invalidate(territory_id):
     """Called after commit whenever something public about the territory changed."""
     if not settings.SHARED_CACHE:
         return
-    key = _version_key(territory_id)
+    slug = Territory.objects.filter(pk=territory_id).values_list("slug", flat=True).first()
+    if slug is None:
+        return
+    key = _version_key(slug)
     # add() then incr(): incr on a missing key raises; add is a no-op when the key exists.
     cache.add(key, 0, None)
     try:
@@ -51,22 +54,26 @@ def invalidate(territory_id):
 
 
 def published_territory(slug):
-    """The published territory with this slug, or Http404 (cached when the cache is shared)."""
-    if settings.SHARED_CACHE:
-        territory_id = cache.get(f"territory-slug:{slug}")
-        if territory_id is not None:
-            version = cache.get(_version_key(territory_id), 0)
-            territory = cache.get(f"territory:{territory_id}:{version}")
-            if territory is not None and territory.slug == slug:
-                return territory
-    territory = Territory.objects.published().filter(slug=slug).first()
+    """The published territory with this slug, or Http404.
+
+    With a shared cache, two cache round trips: the version, then the territory and its
+    fingerprint together (kept on the object for fingerprint() below)."""
+    if not settings.SHARED_CACHE:
+        territory = Territory.objects.published().filter(slug=slug).first()
+        if territory is None:
+            raise Http404("territory")
+        return territory
+    version = cache.get(_version_key(slug), 0)  # read before the database: see above
+    keys = {"territory": f"territory:{slug}:{version}", "state": f"fingerprint:{slug}:{version}"}
+    found = cache.get_many(keys.values())
+    territory = found.get(keys["territory"])
     if territory is None:
-        raise Http404("territory")
-    if settings.SHARED_CACHE:
-        version = cache.get(_version_key(territory.pk), 0)
-        cache.set(f"territory-slug:{slug}", territory.pk, STATE_TIMEOUT)
+        territory = Territory.objects.published().filter(slug=slug).first()
+        if territory is None:
+            raise Http404("territory")
         # Short life: on the very first read a change could land between the query and here.
-        cache.set(f"territory:{territory.pk}:{version}", territory, settings.PUBLIC_CACHE_SECONDS * 6)
+        cache.set(keys["territory"], territory, settings.PUBLIC_CACHE_SECONDS * 6)
+    territory._fingerprint = (version, found.get(keys["state"]))
     return territory
 
 
@@ -74,12 +81,14 @@ def fingerprint(territory):
     """(digest, last_modified) describing everything public about the territory now."""
     if not settings.SHARED_CACHE:
         return _compute(territory)[:2]
-    version = cache.get(_version_key(territory.pk), 0)  # read before the database: see above
-    key = f"fingerprint:{territory.pk}:{version}"
-    state = cache.get(key)
+    version, state = getattr(territory, "_fingerprint", (None, None))
+    if version is None:
+        version = cache.get(_version_key(territory.slug), 0)  # read before the database: see above
+        state = cache.get(f"fingerprint:{territory.slug}:{version}")
     if state is None or state[2] <= timezone.now():
         state = _compute(territory)
-        cache.set(key, state, STATE_TIMEOUT)
+        cache.set(f"fingerprint:{territory.slug}:{version}", state, STATE_TIMEOUT)
+    territory._fingerprint = (version, state)
     return state[:2]
 
 

@@ -53,15 +53,15 @@ def test_an_end_shows_at_once_in_the_api_too(client, world, shared_cache, django
 
 def test_a_scheduled_notice_appears_at_its_start_without_any_write(client, world, shared_cache):
     notice = world.publish(starts_at=timezone.now() + timedelta(hours=1), title="Essai programmé")
-    public_cache.invalidate(world.x.pk)
+    public_cache.invalidate(world.x.pk)  # a clean start: nothing cached from the publish
     before = client.get(territory_url(world))
     assert "Essai programmé" not in before.content.decode().split('id="a-venir"')[0]
     # The start passes; the worker has not run yet (status still scheduled), nothing was written.
     Notice.objects.filter(pk=notice.pk).update(starts_at=timezone.now() - timedelta(seconds=1))
-    state = cache.get(f"fingerprint:{world.x.pk}:{cache.get(public_cache._version_key(world.x.pk), 0)}")
+    state = cache.get(f"fingerprint:{world.x.slug}:{cache.get(public_cache._version_key(world.x.slug), 0)}")
     assert state is not None and state[2] <= timezone.now() + timedelta(hours=1)
     # Simulate the clock passing the cached validity limit.
-    cache.set(f"fingerprint:{world.x.pk}:{cache.get(public_cache._version_key(world.x.pk), 0)}",
+    cache.set(f"fingerprint:{world.x.slug}:{cache.get(public_cache._version_key(world.x.slug), 0)}",
               (*state[:2], timezone.now() - timedelta(seconds=1)))
     after = client.get(territory_url(world))
     assert "Essai programmé" in after.content.decode().split('id="a-venir"')[0]
@@ -74,3 +74,12 @@ def test_editing_a_site_shows_at_once_from_the_cache(client, world, shared_cache
         world.site_a.description = "Présentation corrigée"
         world.site_a.save()
     assert "Présentation corrigée" in client.get(url).content.decode()
+
+
+def test_the_redis_backend_reuses_one_client(settings):
+    """riverains.cache keeps one Redis client per pool instead of one per call."""
+    from riverains.cache import ReusingClient
+
+    client = ReusingClient(["redis://127.0.0.1:6379/15"])
+    assert client.get_client() is client.get_client()
+    assert client.get_client(write=True) is client.get_client()
