@@ -382,20 +382,21 @@ def database_label(kind, url):
 class Database:
     """A fresh, empty database for one run, removed afterwards."""
 
-    def __init__(self, kind, workdir):
+    def __init__(self, kind, workdir, name=POSTGRES_DB):
         self.kind = kind
         self.workdir = workdir
+        self.name = name  # other benchmarks (bench/surge.py …) use a name of their own
 
     def __enter__(self):
         if self.kind == "sqlite":
             return f"sqlite:///{self.workdir / 'bench.sqlite3'}"
-        postgres(f"DROP DATABASE IF EXISTS {POSTGRES_DB} WITH (FORCE)")
-        postgres(f"CREATE DATABASE {POSTGRES_DB}")
-        return f"{POSTGRES_SERVER}/{POSTGRES_DB}"
+        postgres(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+        postgres(f"CREATE DATABASE {self.name}")
+        return f"{POSTGRES_SERVER}/{self.name}"
 
     def __exit__(self, *exc):
         if self.kind.startswith("postgres"):
-            postgres(f"DROP DATABASE IF EXISTS {POSTGRES_DB} WITH (FORCE)")
+            postgres(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
 
 
 # --- one run ----------------------------------------------------------------------------------

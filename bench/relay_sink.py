@@ -1,11 +1,14 @@
 """Loopback sinks for bench/relay_fanout.py, run in their own process so that the worker being
 measured does not share a GIL with them.
 
-    python bench/relay_sink.py smtp PORT COUNT_FILE   # aiosmtpd: accepts every message
-    python bench/relay_sink.py http PORT COUNT_FILE   # aiohttp: answers 201 to every POST (push)
+    python bench/relay_sink.py smtp PORT COUNT_FILE [RECIPIENTS_FILE]   # aiosmtpd: accepts every message
+    python bench/relay_sink.py http PORT COUNT_FILE                     # aiohttp: answers 201 to every POST (push)
 
-On SIGTERM the number of messages accepted is written to COUNT_FILE."""
+On SIGTERM the number of messages accepted is written to COUNT_FILE and, when RECIPIENTS_FILE is
+given, a JSON object {recipient: messages received} to it (bench/fanout_scaling.py checks with
+it that every subscriber got the notice exactly once)."""
 import asyncio
+import json
 import signal
 import sys
 from pathlib import Path
@@ -16,12 +19,16 @@ sys.path.insert(0, str(ROOT))
 
 def main():
     kind, port, count_file = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+    recipients_file = Path(sys.argv[4]) if len(sys.argv) > 4 else None
     count = {"n": 0}
+    per_recipient = {}
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
 
     def finish(*_args):
         count_file.write_text(str(count["n"]))
+        if recipients_file is not None:
+            recipients_file.write_text(json.dumps(per_recipient))
         loop.stop()
 
     loop.add_signal_handler(signal.SIGTERM, finish)
@@ -34,6 +41,8 @@ def main():
         class Sink:
             async def handle_DATA(self, server, session, envelope):
                 count["n"] += 1
+                for recipient in envelope.rcpt_tos:
+                    per_recipient[recipient] = per_recipient.get(recipient, 0) + 1
                 return "250 OK"
 
         loop.run_until_complete(loop.create_server(lambda: SMTP(Sink(), hostname="127.0.0.1"), "127.0.0.1", port))

@@ -80,3 +80,22 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         add_never_cache_headers(response)
         return response
+
+
+class ProxiedClientAddressMiddleware:
+    """Behind nginx every request comes from 127.0.0.1: rate limits on reports, subscriptions
+    and logins would then treat all residents as one. With TRUSTED_PROXY_COUNT = n (the number of
+    proxies we run in front of the app), REMOTE_ADDR becomes the address the outermost of them saw
+    — the n-th from the right in X-Forwarded-For; anything further left was written by the
+    client and is not trusted."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.count = settings.TRUSTED_PROXY_COUNT
+
+    def __call__(self, request):
+        if self.count:
+            hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+            if len(hops) >= self.count:
+                request.META["REMOTE_ADDR"] = hops[-self.count]
+        return self.get_response(request)
