@@ -10,4 +10,4 @@ if [ -n "${2:-}" ]; then
   mkdir -p "${MEDIA_ROOT:-/srv/riverains/media}"
   tar -C "${MEDIA_ROOT:-/srv/riverains/media}" -xzf "$2"
 fi
-echo "restored; now run: manage.py migrate && systemctl start riverains-web riverains-worker@1 riverains-scheduler"
+echo "restored; now run: manage.py migrate && systemctl start riverains-web riverains-worker@1 riverains-relay@1 riverains-scheduler"
