@@ -15,6 +15,7 @@ from territories.models import Territory
 
 from . import services
 from .console_forms import SOCIAL_FORMS, WebhookForm
+from .partner import partner_url
 from .models import SOCIAL_CHANNELS, ChannelKind, Delivery, DeliveryStatus, Subscription
 
 
@@ -106,7 +107,9 @@ def webhook_create(request):
         except ValidationError as e:
             add_errors(form, e, {"address": "url"})
         else:
-            return render(request, "relay/console/webhook_created.html", {"webhook": webhook})
+            return render(request, "relay/console/webhook_created.html", {
+                "webhook": webhook, "partner_url": partner_url(webhook),
+            })
     return _webhook_list(request, form, status=422)
 
 
@@ -118,7 +121,9 @@ def webhook_detail(request, pk):
         .select_related("revision__notice")
         .order_by("-created_at", "-pk")[:RECENT_DELIVERIES]
     )
-    return render(request, "relay/console/webhook.html", {"webhook": webhook, "deliveries": deliveries})
+    return render(request, "relay/console/webhook.html", {
+        "webhook": webhook, "deliveries": deliveries, "partner_url": partner_url(webhook),
+    })
 
 
 @require_POST

@@ -25,6 +25,7 @@ from .models import ChannelKind, Delivery, DeliveryStatus, Digest, Subscription
 CONFIRM_SALT = "relay.confirm"
 MANAGE_SALT = "relay.manage"
 CODE_PAGE_SALT = "relay.code"
+PARTNER_SALT = "relay.webhook-partner"
 CONFIRM_LINK_DAYS = 7
 MAX_CODE_ATTEMPTS = 5
 # Channels whose address must prove it belongs to the subscriber before anything is sent.
@@ -79,6 +80,28 @@ def create_webhook(territory, url, label, communes=()):
         )
         subscription.communes.set(communes)
     return subscription
+
+
+def partner_token(webhook):
+    """The token of the partner's follow-up link (lien de suivi): no expiry, so the coordinator
+    can resend it; the nonce makes it die with the webhook even if its id were ever reused. No
+    timestamp either, so the link shown at creation and on the detail page is the same one."""
+    return signing.Signer(salt=PARTNER_SALT).sign_object({"s": webhook.pk, "n": webhook.manage_nonce}, compress=True)
+
+
+def webhook_for_partner_token(token):
+    """The webhook a follow-up link is for, or None (tampered, or the webhook was deleted)."""
+    try:
+        data = signing.Signer(salt=PARTNER_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    return (
+        Subscription.objects.filter(channel=ChannelKind.WEBHOOK, pk=data.get("s"), manage_nonce=data.get("n"))
+        .select_related("territory")
+        .first()
+    )
 
 
 def configure_social_account(territory, channel, address, secret):
