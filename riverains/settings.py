@@ -12,6 +12,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # Tests and the demo set DJANGO_DEBUG or RIVERAINS_DEV; production must give its own key.
 DEV = DEBUG or env_bool("RIVERAINS_DEV", False)
+# Superusers can change every territory: in production the admin wants their second factor.
+ADMIN_REQUIRE_TWO_FACTOR = env_bool("ADMIN_REQUIRE_TWO_FACTOR", not DEV)
 SECRET_KEY = env("SECRET_KEY") or (
     "dev-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz" if DEV else env_required("SECRET_KEY")
 )
@@ -21,7 +23,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "riverains.apps.RiverainsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

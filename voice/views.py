@@ -3,9 +3,10 @@ that play a file from a URL and for the "Listen" buttons of the website. Each an
 ETag (hash of the content) so that a platform polling the file downloads it only when it changed."""
 import hashlib
 import os
+import re
 from functools import lru_cache
 
-from django.http import FileResponse, Http404, HttpResponseNotModified
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
@@ -33,6 +34,46 @@ def _etag(path, inode, mtime_ns, size):
     return '"' + digest.hexdigest()[:32] + '"'
 
 
+RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+def requested_range(request, size, etag):
+    """(first, last) byte of a single-range request, None for the whole file, or "unsatisfiable".
+    Safari and iOS only play audio served in ranges (they start with "bytes=0-1"), and phone
+    platforms resume downloads with them; several ranges at once are answered whole."""
+    match = RANGE.fullmatch(request.headers.get("Range", "").replace(" ", ""))
+    if not match or request.headers.get("If-Range", etag) != etag:
+        return None
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:  # the last N bytes
+        first, last = max(size - int(last), 0), size - 1
+    else:
+        first, last = int(first), min(int(last), size - 1) if last else size - 1
+    if first >= size or first > last:
+        return "unsatisfiable"
+    return first, last
+
+
+def _partial(handle, content_type, first, last, size):
+    handle.seek(first)
+    response = StreamingHttpResponse(_read(handle, last - first + 1), status=206, content_type=content_type)
+    response["Content-Range"] = f"bytes {first}-{last}/{size}"
+    response["Content-Length"] = last - first + 1
+    return response
+
+
+def _read(handle, remaining):
+    with handle:
+        while remaining > 0:
+            block = handle.read(min(remaining, 1 << 16))
+            if not block:
+                return
+            remaining -= len(block)
+            yield block
+
+
 def serve(request, path, filename=None):
     """The file as it is now: opened once, so the ETag describes the bytes sent."""
     try:
@@ -41,14 +82,23 @@ def serve(request, path, filename=None):
         raise Http404
     stat = os.fstat(handle.fileno())
     etag = _etag(str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    content_type = CONTENT_TYPES[os.path.splitext(str(path))[1]]
+    wanted = requested_range(request, stat.st_size, etag)
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         handle.close()
         response = HttpResponseNotModified()
+    elif wanted == "unsatisfiable":
+        handle.close()
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{stat.st_size}"
+    elif wanted:
+        response = _partial(handle, content_type, *wanted, stat.st_size)
     else:
-        response = FileResponse(handle, content_type=CONTENT_TYPES[os.path.splitext(str(path))[1]])
+        response = FileResponse(handle, content_type=content_type)
         response["Content-Length"] = stat.st_size
-        if filename:
-            response["Content-Disposition"] = f'inline; filename="{filename}"'
+    if filename and response.status_code in (200, 206):
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Accept-Ranges"] = "bytes"
     response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=conf.cache_seconds())
     return response

@@ -45,6 +45,34 @@ def test_the_etag_follows_the_content_and_saves_a_download(world, voice, client)
     assert changed.status_code == 200 and changed["ETag"] != etag
 
 
+def test_safari_gets_the_audio_in_ranges(world, voice, client):
+    # Safari and iOS refuse to play audio that is not served by byte ranges.
+    regenerate_bulletin(world.x)
+    url = "/voix/seine-estuaire/bulletin.mp3"
+    whole = body(client.get(url))
+    assert client.get(url)["Accept-Ranges"] == "bytes"
+    probe = client.get(url, HTTP_RANGE="bytes=0-1")
+    assert probe.status_code == 206 and body(probe) == whole[:2]
+    assert probe["Content-Range"] == f"bytes 0-1/{len(whole)}" and probe["Content-Length"] == "2"
+    middle = client.get(url, HTTP_RANGE="bytes=100-")
+    assert middle.status_code == 206 and body(middle) == whole[100:]
+    tail = client.get(url, HTTP_RANGE="bytes=-500")
+    assert body(tail) == whole[-500:] and tail["Content-Range"] == f"bytes {len(whole) - 500}-{len(whole) - 1}/{len(whole)}"
+
+
+def test_a_range_past_the_end_or_for_an_older_file_is_answered_sensibly(world, voice, client):
+    regenerate_bulletin(world.x)
+    url = "/voix/seine-estuaire/bulletin.wav"
+    whole = body(client.get(url))
+    past = client.get(url, HTTP_RANGE=f"bytes={len(whole)}-")
+    assert past.status_code == 416 and past["Content-Range"] == f"bytes */{len(whole)}"
+    # A player resuming a download of the previous bulletin gets the new one whole, not a mix.
+    stale = client.get(url, HTTP_RANGE="bytes=100-", HTTP_IF_RANGE='"an-older-bulletin"')
+    assert stale.status_code == 200 and body(stale) == whole
+    garbage = client.get(url, HTTP_RANGE="octets=abc")
+    assert garbage.status_code == 200 and body(garbage) == whole
+
+
 def test_the_transcript_is_the_bulletins_text(world, voice, client):
     world.publish(title="Torchage visible", starts_at=timezone.now() - timedelta(minutes=1))
     bulletin = regenerate_bulletin(world.x)
