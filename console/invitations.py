@@ -1,4 +1,7 @@
 """Inviting someone into the console, and accepting: one function per action, as for notices."""
+import logging
+import smtplib
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -11,10 +14,13 @@ from territories.models import Membership, Role
 
 from .models import Invitation
 
+logger = logging.getLogger(__name__)
+
 
 def invite(actor, email, role, scope):
     """Create an invitation for `scope` (a territory for a coordinator, an organization for an
-    operator) and e-mail its link."""
+    operator) and e-mail its link. Returns (invitation, sent): the invitation is kept even when
+    the mail server is down, so that the coordinator resends it instead of typing it again."""
     invitation = Invitation(email=email, role=role, invited_by=actor)
     if role == Role.COORDINATOR:
         invitation.territory = scope
@@ -22,15 +28,14 @@ def invite(actor, email, role, scope):
         invitation.organization = scope
     token = invitation.new_token()
     invitation.save()
-    _send(invitation, token)
-    return invitation
+    return invitation, _send(invitation, token)
 
 
 def resend(invitation):
-    """A new link, valid a new week; the previous link stops working."""
+    """A new link, valid a new week; the previous link stops working. True when the mail left."""
     token = invitation.new_token()
     invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
-    _send(invitation, token)
+    return _send(invitation, token)
 
 
 def revoke(invitation):
@@ -59,4 +64,10 @@ def _send(invitation, token):
     context = {"invitation": invitation, "link": link, "inviter": invitation.invited_by}
     subject = _("Invitation à publier sur Riverains — %(scope)s") % {"scope": invitation.scope}
     body = render_to_string("console/emails/invitation.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+    try:
+        send_mail(subject, body, None, [invitation.email])
+    except (smtplib.SMTPException, OSError):
+        # The mail server is down or refused: say so to the coordinator, keep the invitation.
+        logger.warning("invitation %s: the e-mail could not be sent", invitation.pk, exc_info=True)
+        return False
+    return True

@@ -164,3 +164,24 @@ def test_the_users_page_lists_members_with_their_roles_and_pending_invitations(c
     for text in ("operator_a", "operator_b", "coordinator_x", "nouvelle@example.test", "rédacteur de l&#x27;adhérent"):
         assert text in page
     assert "operator_c" not in page and "coordinator_y" not in page
+
+
+def test_an_invitation_survives_a_mail_server_that_is_down(client, world, settings):
+    # Nothing listens on port 9 of the loopback: the SMTP connection is refused, as when the relay is down.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    client.force_login(world.coordinator_x)
+    response = client.post(reverse("console:invite", args=[world.x.slug]),
+                           {"email": "nouvelle@example.test", "role": "operator", "organization": world.org_a.pk}, follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200 and "n&#x27;a pas pu partir" in page
+    assert "Invitation envoyée" not in page
+    invitation = Invitation.objects.get(email="nouvelle@example.test")
+    assert "nouvelle@example.test" in page  # listed among pending invitations, ready to resend
+    # The mail server is back: « Renvoyer » sends a working link.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    response = client.post(reverse("console:invitation_resend", args=[invitation.pk]), follow=True)
+    assert "Invitation renvoyée" in response.content.decode()
+    client.logout()
+    assert accept(client, link_in(mail.outbox[0])).status_code == 302
+    assert Membership.objects.filter(user__email="nouvelle@example.test", organization=world.org_a).exists()

@@ -354,10 +354,20 @@ def invite(request, slug):
     form = InvitationForm(request.POST or None, territory=territory, initial=_invite_initial(request, territory))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            invitations.invite(request.user, form.cleaned_data["email"], form.cleaned_data["role"], form.scope)
-        messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]})
+            _invitation, sent = invitations.invite(request.user, form.cleaned_data["email"], form.cleaned_data["role"], form.scope)
+        _say_whether_sent(request, sent, _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]})
         return redirect("console:territory_users", slug=territory.slug)
     return render(request, "console/manage/invite.html", {"territory": territory, "form": form})
+
+
+def _say_whether_sent(request, sent, success):
+    if sent:
+        messages.success(request, success)
+    else:
+        messages.warning(request, _(
+            "L'invitation est enregistrée, mais l'e-mail n'a pas pu partir : le serveur d'envoi ne répond pas. "
+            "Utilisez « Renvoyer » dans la liste des invitations en attente d'ici quelques minutes."
+        ))
 
 
 def _invite_initial(request, territory):
@@ -372,8 +382,8 @@ def invitation_resend(request, pk):
     if invitation.accepted_at or invitation.revoked_at:
         messages.error(request, _("Cette invitation a déjà été utilisée ou annulée."))
     else:
-        invitations.resend(invitation)
-        messages.success(request, _("Invitation renvoyée à %(email)s, valable 7 jours.") % {"email": invitation.email})
+        sent = invitations.resend(invitation)
+        _say_whether_sent(request, sent, _("Invitation renvoyée à %(email)s, valable 7 jours.") % {"email": invitation.email})
     return redirect("console:territory_users", slug=invitation.scope_territory.slug)
 
 
