@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Explainer, Notice, Revision
 
@@ -33,5 +34,14 @@ class NoticeAdmin(admin.ModelAdmin):
 
 @admin.register(Explainer)
 class ExplainerAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "order"]
+    # The English column shows at a glance which explainers English pages still show in French.
+    list_display = ["title", "title_en", "slug", "order"]
     prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["slug", "order", "categories"]}),
+        (_("Français"), {"fields": ["title", "summary", "body"]}),
+        (_("English"), {
+            "fields": ["title_en", "summary_en", "body_en"],
+            "description": _("Un champ anglais laissé vide est remplacé par le texte français sur les pages en anglais."),
+        }),
+    ]

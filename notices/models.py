@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext_lazy as _
 
 from territories.models import Commune, Role, Site, Territory
 
@@ -58,6 +58,10 @@ class Explainer(models.Model):
     title = models.CharField(_("titre"), max_length=160)
     summary = models.CharField(_("résumé"), max_length=300)
     body = models.TextField(_("texte"), help_text=_("Paragraphes séparés par une ligne vide."))
+    # English pages (/en/…) show these when written, else the French text (see _localized).
+    title_en = models.CharField(_("titre en anglais"), max_length=160, blank=True)
+    summary_en = models.CharField(_("résumé en anglais"), max_length=300, blank=True)
+    body_en = models.TextField(_("texte en anglais"), blank=True, help_text=_("Paragraphes séparés par une ligne vide."))
     categories = models.JSONField(_("catégories liées"), default=list, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -67,14 +71,58 @@ class Explainer(models.Model):
         verbose_name_plural = _("fiches « comprendre »")
 
     def __str__(self):
-        return self.title
+        return self.localized_title  # also the choice label in the console's notice form
 
     def get_absolute_url(self):
         return reverse("public:explainer", args=[self.slug])
 
     @property
     def paragraphs(self):
-        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+        return split_paragraphs(self.body)
+
+    def _localized(self, field):
+        """(text, is_french_fallback) for the active language.
+
+        English pages show the English text where it is written and the French one otherwise:
+        a resident is better served by French than by an empty page. French shown on a
+        non-French page is flagged so templates mark it lang="fr", and screen readers read it
+        with a French voice (and English text with an English one)."""
+        language = get_language() or settings.LANGUAGE_CODE
+        english = getattr(self, f"{field}_en") if language.startswith("en") else ""
+        if english.strip():
+            return english, False
+        return getattr(self, field), not language.startswith("fr")
+
+    @property
+    def localized_title(self):
+        return self._localized("title")[0]
+
+    @property
+    def localized_summary(self):
+        return self._localized("summary")[0]
+
+    @property
+    def localized_paragraphs(self):
+        return split_paragraphs(self._localized("body")[0])
+
+    # True when a non-French page shows the French text: the template adds lang="fr".
+    @property
+    def title_in_french(self):
+        return self._localized("title")[1]
+
+    @property
+    def summary_in_french(self):
+        return self._localized("summary")[1]
+
+    @property
+    def body_in_french(self):
+        return self._localized("body")[1]
+
+
+def split_paragraphs(text):
+    """Explainer texts are plain text, paragraphs separated by a blank line (typed in the
+    admin, whose text areas send \\r\\n line ends)."""
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
 class NoticeQuerySet(models.QuerySet):
