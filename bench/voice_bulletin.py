@@ -71,7 +71,7 @@ def machine():
         "RAM": ram,
         "OS": f"{platform.system()} {platform.release()}",
         "Python": platform.python_version(),
-        "Load average at the end of the run (other helpers were running tests and benchmarks)": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "Load average at the end of the run (1, 5, 15 min)": " ".join(f"{x:.1f}" for x in os.getloadavg()),
         "espeak-ng": version(["espeak-ng", "--version"]),
         "sox": version(["sox", "--version"]),
     }
