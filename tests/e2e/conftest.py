@@ -127,9 +127,10 @@ def new_context(browser, live_server):
 
 @pytest.fixture
 def explainers(transactional_db):
-    """The shipped fiches « comprendre »: a data migration creates them, but transactional tests
-    empty the database after each test, so they are put back here."""
+    """The shipped fiches « comprendre »: data migrations create them (in French, then their
+    English), but transactional tests empty the database after each test, so they are put back here."""
     from django.apps import apps
 
     migration = importlib.import_module("notices.migrations.0002_explainers")
     migration.create_explainers(apps, None)
+    importlib.import_module("notices.migrations.0004_explainers_english").add_english(apps, None)
