@@ -103,10 +103,11 @@ class Territory(models.Model):
     siren_advice = models.TextField(
         _("conduite à tenir si la sirène retentit"),
         max_length=1000,
+        # France Bleu became « ici » in January 2025: the station residents are told to tune to.
         default=(
             "Si la sirène retentit : mettez-vous à l'abri dans le bâtiment le plus proche, fermez portes et "
-            "fenêtres, écoutez France Bleu ou France Info, ne téléphonez pas et n'allez pas chercher vos "
-            "enfants à l'école."
+            "fenêtres, écoutez la radio (ici, l'ex-France Bleu, ou France Info), ne téléphonez pas et n'allez "
+            "pas chercher vos enfants à l'école."
         ),
     )
     communes = models.ManyToManyField(Commune, verbose_name=_("communes couvertes"), related_name="territories", blank=True)
