@@ -84,6 +84,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "public.context_processors.site",
             ],
+            # {% colon %} and the time filters, in every template without a {% load %}.
+            "builtins": ["public.templatetags.riverains"],
         },
     },
 ]
@@ -135,6 +137,17 @@ SCHEDULER_JOBS = [
     ("anonymise_reports", 3600),  # old reports keep no comment, pseudonym nor exact position
     ("flush_page_views", 60),  # audience counters, from the cache into daily rows
 ]
+
+# nginx's log of the public pages it served from its micro-cache (deploy/nginx/riverains.conf):
+# the application never sees those requests. When set, the scheduler counts them every minute,
+# just before flush_page_views (`count_cached_views`). The scheduler rather than a systemd timer:
+# it already runs every minute in one long-lived process, and without REDIS_URL the counters it
+# adds are in that process's memory, where flush_page_views finds them next.
+NGINX_CACHED_LOG = env("NGINX_CACHED_LOG", "")
+# Where count_cached_views remembers how far it read (StateDirectory= of the scheduler unit).
+NGINX_CACHED_LOG_STATE = env("NGINX_CACHED_LOG_STATE", "/var/lib/riverains/nginx-cached-log.json")
+if NGINX_CACHED_LOG:
+    SCHEDULER_JOBS.insert(SCHEDULER_JOBS.index(("flush_page_views", 60)), ("count_cached_views", 60))
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -112,3 +112,9 @@ def page_in_language(context, language):
     if request is None:
         return "/" if language == "fr" else f"/{language}/"
     return translate_url(request.get_full_path(), language)
+
+
+@register.simple_tag
+def colon():
+    """The colon after a label: « Motif : » in French, "Reason:" in English (no space before)."""
+    return ":" if _english() else " :"

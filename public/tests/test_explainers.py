@@ -133,7 +133,7 @@ def test_each_address_keeps_its_language_whatever_was_visited_or_cached_before(w
             english = main(client.get(f"/en{url}"))
             assert "What is flaring?" in english and "torchage ?" not in english, url
     card = main(client.get("/en/seine-estuaire/"))
-    assert '<a href="/en/comprendre/torchage/">Understand : <span>What is flaring?</span></a>' in card
+    assert '<a href="/en/comprendre/torchage/">Understand: <span>What is flaring?</span></a>' in card
 
 
 @override_settings(ADMIN_REQUIRE_TWO_FACTOR=False)
