@@ -94,6 +94,8 @@ def nginx_config(workdir, app_port, proxy_port, static_port, static_root, media_
         ("/srv/riverains/staticfiles/", f"{static_root}/"),
         ("/srv/riverains/media/voice/", f"{media_root}/voice/"),
         ("/etc/riverains/nginx-proxy.conf", str(proxy)),
+        # access.log and riverains-cached.log (the views served from the cache, for count_cached_views)
+        ("/var/log/nginx/", f"{workdir}/nginx-"),
     ], "deploy/nginx/riverains.conf")
     (workdir / "riverains.conf").write_text(site)
     temp = workdir / "nginx-temp"

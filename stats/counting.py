@@ -15,6 +15,7 @@ import time
 from datetime import datetime, timedelta
 from datetime import time as dt_time
 from functools import lru_cache
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -22,7 +23,9 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.http import QueryDict
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
 
 from territories.models import Territory
 
@@ -77,11 +80,17 @@ def kind_of(resolver_match):
 
 
 def territory_slug(request, kind):
-    kwargs = request.resolver_match.kwargs
+    return _slug(request.resolver_match, kind, lambda: request.GET)
+
+
+def _slug(match, kind, query):
+    """`query` returns the query string's QueryDict: only called for the API (parsing it for
+    every page would cost the read path for nothing)."""
+    kwargs = match.kwargs
     slug = kwargs.get("territory")
     if kind == AudienceKind.API:
         # /api/v1/territories/<slug>/…, or /api/v1/notices?territory=<slug>
-        slug = slug or kwargs.get("slug") or request.GET.get("territory")
+        slug = slug or kwargs.get("slug") or query().get("territory")
     return slug if isinstance(slug, str) and SLUG.match(slug) else None
 
 
@@ -96,24 +105,53 @@ def agent_class(agent):
 
 def is_automated(request, kind):
     meta = request.META
-    if "prefetch" in meta.get("HTTP_SEC_PURPOSE", meta.get("HTTP_PURPOSE", "")):
+    return _automated(meta.get("HTTP_USER_AGENT", ""), meta.get("HTTP_SEC_PURPOSE", meta.get("HTTP_PURPOSE", "")), kind)
+
+
+def _automated(agent, purpose, kind):
+    if "prefetch" in purpose:
         return True  # the browser guessing, not the reader opening the page
-    found = agent_class(meta.get("HTTP_USER_AGENT", ""))
+    found = agent_class(agent)
     return found == "crawler" or (found == "script" and kind in READER_KINDS)
 
 
 def classify(request, response):
     """(territory slug, kind) when this response is one view to count, else None."""
-    match = getattr(request, "resolver_match", None)
-    if request.method != "GET" or response.status_code not in COUNTED_STATUSES or match is None:
+    meta = request.META
+    return classify_parts(
+        request.method, response.status_code, getattr(request, "resolver_match", None),
+        meta.get("HTTP_USER_AGENT", ""), meta.get("HTTP_SEC_PURPOSE", meta.get("HTTP_PURPOSE", "")),
+        lambda: request.GET,
+    )
+
+
+def classify_parts(method, status, match, agent, purpose, query):
+    """classify() from the parts of a request, so that requests the application never saw (nginx's
+    cache log, see classify_path) follow the same rules. `query` returns the query string's
+    QueryDict, parsed only for the API."""
+    if method != "GET" or status not in COUNTED_STATUSES or match is None:
         return None
     kind = kind_of(match)
     if kind is None:
         return None
-    slug = territory_slug(request, kind)
-    if slug is None or is_automated(request, kind):
+    slug = _slug(match, kind, query)
+    if slug is None or _automated(agent, purpose, kind):
         return None
     return slug, kind
+
+
+def classify_path(method, status, uri, agent="", purpose=""):
+    """classify() for a request known by its line in nginx's log: the raw URI as sent (path and
+    query string), the User-Agent and Sec-Purpose (or Purpose) headers."""
+    path, _, query = uri.partition("?")
+    path = unquote(path)  # what Django resolves (PATH_INFO) is decoded
+    # The language prefix (/en/…) resolves only under its language, as LocaleMiddleware does it.
+    with translation.override(translation.get_language_from_path(path) or settings.LANGUAGE_CODE):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+    return classify_parts(method, status, match, agent, purpose, lambda: QueryDict(query))
 
 
 def counter_cache():
@@ -162,6 +200,14 @@ tally = Tally()
 def record(slug, kind, day=None):
     """Count one view. It reaches the shared cache at the next push (a few seconds at most)."""
     tally.add(counter_key(day or today(), slug, kind))
+
+
+def add_views(counts, cache=None):
+    """Add {counter_key(): views} straight to the shared cache counters, bypassing this process's
+    tally: for counts whose source remembers what it has handed over (count_cached_views), which
+    must not see them come back to the tally if the cache refuses them."""
+    if counts:
+        _add_to_cache(cache or counter_cache(), counts)
 
 
 def push(cache=None):
