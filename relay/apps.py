@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class RelayConfig(AppConfig):
@@ -7,3 +7,8 @@ class RelayConfig(AppConfig):
 
     def ready(self):
         from . import outbox  # noqa: F401  (connects the outbox to notices.signals)
+
+        if apps.is_installed("stats"):
+            from . import headcount
+
+            headcount.connect()  # departures and commune changes, counted for the statistics

@@ -204,7 +204,7 @@ def subscribers_over_time(territory, period):
     rows = [(month_label(m), *per.values(), sum(per.values())) for m, per in series]
     chart = charts.column_chart("c-subs", title, summary, totals, lambda m: date_format(m, "M y"), _tick_every(len(totals), 12))
     return Figure("abonnes-par-canal", title, summary, [_("Mois")] + channels + [_("Total")], rows, chart,
-                  notes=[_("Les désabonnés sont effacés : la courbe montre comment les abonnés d'aujourd'hui sont arrivés.")])
+                  notes=_departures_note(figures.month_end(period.start, period)))
 
 
 def subscribers_by_commune(territory, period):
@@ -214,7 +214,17 @@ def subscribers_by_commune(territory, period):
     summary = _("En tête : %(first)s.") % {"first": _busiest(items)} if items else _("Aucun abonné confirmé.")
     title = _("Abonnés par commune suivie")
     chart = charts.bar_chart("c-communes", title, summary, items[:15]) if items else ""
-    return Figure("abonnes-par-commune", title, summary, [_("Commune"), _("Abonnés")], items, chart)
+    return Figure("abonnes-par-commune", title, summary, [_("Commune"), _("Abonnés")], items, chart,
+                  notes=_departures_note(period.end))
+
+
+def _departures_note(first_count_day):
+    """Departures are only known since they are recorded: say so when a count falls earlier."""
+    since = figures.departures_known_since()
+    if since is None or figures.local_midnight(first_count_day) >= since:
+        return []
+    return [_("Les départs ne sont comptés que depuis le %(day)s : avant, des abonnés partis depuis peuvent manquer.")
+            % {"day": date_format(figures.local_day(since), "j F Y")}]
 
 
 def deliveries_by_channel(territory, period):

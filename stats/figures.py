@@ -12,14 +12,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
-from django.db.models import Count, F, Q
+from django.db import connections
+from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils.translation import gettext
 
 from notices.models import Category, Kind, Notice, Status
 from territories.models import Organization
 
-from .models import AudienceKind, DailyCount
+from .models import AudienceKind, CommuneFollowerChange, DailyCount, EndedSubscriptions
 
 PARIS = ZoneInfo("Europe/Paris")
 COUNTED_STATUSES = [Status.SCHEDULED, Status.ONGOING, Status.ENDED]
@@ -228,31 +230,80 @@ def calls_per_day(territory, period):
 
 
 def subscribers_by_channel_over_time(territory, period):
-    """[(month, {channel label: confirmed subscribers at the end of that month})]. Subscribers who
-    left are deleted, so this is how today's subscribers built up, not a past headcount."""
+    """[(month, {channel label: confirmed subscribers at the end of that month})].
+
+    Subscribers who leave are deleted, so the count is today's subscriptions confirmed before
+    that midnight, plus the subscriptions that have ended since and had been confirmed before it,
+    minus those that had already ended (stats.models.EndedSubscriptions). Departures from before
+    that record began (`departures_known_since`) are unknown: earlier months may count too few."""
     subscription = _model("relay", "Subscription")
     if subscription is None:
         return None
     channels = subscription._meta.get_field("channel").choices
-    confirmed = list(subscription.objects.filter(territory=territory, confirmed_at__isnull=False).values_list("channel", "confirmed_at"))
+    change = {value: {} for value, _label in channels}  # channel -> {day: net change that day}
+    confirmed = (
+        subscription.objects.filter(territory=territory, confirmed_at__lt=period.end_at)
+        .annotate(day=TruncDate("confirmed_at", tzinfo=PARIS))
+        .values("channel", "day")
+        .annotate(n=Count("pk"))
+    )
+    for row in confirmed:
+        _add_to(change, row["channel"], row["day"], row["n"])
+    ended = EndedSubscriptions.objects.filter(territory=territory, day__lt=period.end)
+    for channel, day, started, left in ended.values_list("channel", "day", "confirmed", "ended"):
+        _add_to(change, channel, day, started - left)
     series = []
     for month in period.months():
-        month_end = local_midnight(min((month + timedelta(days=32)).replace(day=1), period.end))
-        series.append((month, {label: sum(1 for c, at in confirmed if c == value and at < month_end) for value, label in channels}))
+        end = month_end(month, period)
+        series.append((month, {label: sum(n for day, n in change[value].items() if day < end) for value, label in channels}))
     return series
 
 
+def month_end(day, period):
+    """The first day after the month of `day`, or after the period if it ends sooner."""
+    return min((day.replace(day=1) + timedelta(days=32)).replace(day=1), period.end)
+
+
+def _add_to(table, key, day, n):
+    per_day = table.setdefault(key, {})
+    per_day[day] = per_day.get(day, 0) + n
+
+
 def subscribers_by_commune(territory, period):
-    """Confirmed subscribers at the end of the period per commune they follow; those who follow
-    the whole territory are counted under their own heading."""
+    """Confirmed subscribers at the end of the period per commune they followed then; those who
+    followed the whole territory are counted under their own heading. As for the channels,
+    today's subscriptions are corrected by what has changed since (stats.models.CommuneFollowerChange):
+    subscribers who left, communes dropped or taken up later."""
     subscription = _model("relay", "Subscription")
     if subscription is None:
         return None
     confirmed = subscription.objects.filter(territory=territory, confirmed_at__lt=period.end_at)
-    rows = confirmed.filter(communes__isnull=False).values("communes__name").annotate(n=Count("pk", distinct=True))
-    result = _ranked([(row["communes__name"], row["n"]) for row in rows])
-    everywhere = confirmed.filter(communes__isnull=True).count()
-    return result + ([(_whole_territory(), everywhere)] if everywhere else [])
+    counts, names = {}, {}
+    rows = confirmed.filter(communes__isnull=False).values("communes", "communes__name").annotate(n=Count("pk", distinct=True))
+    for row in rows:
+        counts[row["communes"]], names[row["communes"]] = row["n"], row["communes__name"]
+    counts[None] = confirmed.filter(communes__isnull=True).count()
+    changes = (
+        CommuneFollowerChange.objects.filter(territory=territory, day__lt=period.end)
+        .values("commune", "commune__name")
+        .annotate(n=Sum("change"))
+    )
+    for row in changes:
+        counts[row["commune"]] = counts.get(row["commune"], 0) + row["n"]
+        names.setdefault(row["commune"], row["commune__name"])
+    everywhere = counts.pop(None)
+    result = _ranked([(names[commune], n) for commune, n in counts.items() if n > 0])
+    return result + ([(_whole_territory(), everywhere)] if everywhere > 0 else [])
+
+
+def departures_known_since():
+    """When departures began to be recorded — when the migration creating their table was applied
+    to this database — or None if that is not known. Counts at earlier midnights may be low."""
+    recorder = MigrationRecorder(connections[EndedSubscriptions.objects.db])
+    if not recorder.has_table():
+        return None
+    applied = recorder.migration_qs.filter(app="stats", name="0002_subscriber_movements").values_list("applied", flat=True)
+    return applied.first()
 
 
 def _whole_territory():
