@@ -64,6 +64,25 @@ def test_the_explainers_and_accessibility_statement_have_no_violation(explainers
     assert axe(page) == []
 
 
+def test_the_english_pages_have_no_violation(notices, world, page, axe):
+    visit(page, f"/en/{world.x.slug}/", "industrial site activities")
+    expect(page.get_by_role("link", name="Understand: What is flaring?")).to_be_visible()
+    assert axe(page) == []
+
+    visit(page, "/en/comprendre/torchage/", "What is flaring?")
+    assert axe(page) == []
+
+
+def test_the_partners_webhook_follow_up_page_has_no_violation(notices, world, page, axe):
+    from relay import services
+
+    webhook = services.create_webhook(world.x, "https://mairie.example/riverains", "Mairie")
+    world.publish(title="Torchage « prolongé » & bruit", starts_at=timezone.now() - timedelta(minutes=5))
+    visit(page, f"/relais/webhook/suivi/{services.partner_token(webhook)}/", "mairie.example")
+    expect(page.locator("table")).to_contain_text("Torchage « prolongé » & bruit")
+    assert axe(page) == []
+
+
 def test_the_report_form_its_errors_and_its_answer_have_no_violation(transactional_db, world, page, axe):
     visit(page, f"/{world.x.slug}/signaler/", "Signaler")
     assert axe(page) == []
