@@ -4,12 +4,14 @@ import hmac
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import conf, messages, services
+from . import conf, gsm, messages, services
 
-STOP_WORDS = {"STOP", "ARRET", "ARRÊT", "STOPSMS", "DESABONNEMENT"}
+STOP_WORDS = {"STOP", "ARRET", "ARRÊT", "STOPSMS", "DESABONNEMENT", "UNSUBSCRIBE"}  # English SMS say "STOP=unsubscribe"
 
 
 @csrf_exempt  # mail clients POST "List-Unsubscribe=One-Click" without any cookie or token
@@ -38,11 +40,14 @@ def inbound_sms(request):
 
 
 def _answer(phone, text):
-    """Handle one inbound SMS; returns the reply (GSM-7 only, one SMS)."""
-    if text.strip().upper().rstrip(".! ") in STOP_WORDS:
-        removed = services.stop_sms(phone)
-        return "Vous etes desabonne, vos donnees sont effacees." if removed else "Aucun abonnement pour ce numero."
-    return "Envoyez STOP pour vous desabonner."
+    """Handle one inbound SMS; returns the reply (GSM-7 only, one SMS), in the number's language."""
+    with translation.override(services.sms_language(phone)):  # read before STOP deletes it
+        if text.strip().upper().rstrip(".! ") in STOP_WORDS:
+            removed = services.stop_sms(phone)
+            reply = _("Vous etes desabonne, vos donnees sont effacees.") if removed else _("Aucun abonnement pour ce numero.")
+        else:
+            reply = _("Envoyez STOP pour vous desabonner.")
+    return gsm.to_gsm(reply)
 
 
 @csrf_exempt

@@ -1,5 +1,8 @@
 """What a delivery says, built from the revision's frozen snapshot (never from the live notice,
-which may have changed since): shared by every channel."""
+which may have changed since): shared by every channel.
+
+The fixed parts (headline, category, times, link) are in the subscriber's language; the
+operator's own text (title, body, impact, change note) stays as written, in French."""
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -7,21 +10,24 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy, pgettext_lazy
 
 from notices.models import Category, RevisionAction
 
 PARIS = ZoneInfo("Europe/Paris")
 
+# Lazy: translated when a message is built, in the subscriber's language.
 HEADLINES = {
-    RevisionAction.PUBLISHED: "Nouveau message",
-    RevisionAction.UPDATED: "Mise à jour",
-    RevisionAction.STARTED: "Début",
-    RevisionAction.ENDED: "Terminé",
-    RevisionAction.CANCELLED: "Annulé",
-    RevisionAction.CORRECTED: "Correction",
-    RevisionAction.WITHDRAWN: "Message retiré",
+    RevisionAction.PUBLISHED: gettext_lazy("Nouveau message"),
+    RevisionAction.UPDATED: gettext_lazy("Mise à jour"),
+    # "Début" alone is already the label "Start" of the notice's times; the headline says "Started".
+    RevisionAction.STARTED: pgettext_lazy("envoi aux abonnés", "Début"),
+    RevisionAction.ENDED: gettext_lazy("Terminé"),
+    RevisionAction.CANCELLED: gettext_lazy("Annulé"),
+    RevisionAction.CORRECTED: gettext_lazy("Correction"),
+    RevisionAction.WITHDRAWN: gettext_lazy("Message retiré"),
 }
+OTHER_HEADLINE = gettext_lazy("Message")
 
 
 def absolute(path):
@@ -29,19 +35,24 @@ def absolute(path):
 
 
 def paris_time(value):
-    """'mardi 3 juin 2025 à 14:30' in Paris time, from an ISO 8601 string of the snapshot."""
+    """'mardi 3 juin 2025 à 14:30', 'Tuesday 3 June 2025 at 14:30': Paris time, in the active
+    language, from an ISO 8601 string of the snapshot."""
     if not value:
         return ""
     moment = datetime.fromisoformat(value).astimezone(PARIS)
-    with translation.override("fr"):
-        return formats.date_format(moment, "l j F Y à H:i")
+    day = formats.date_format(moment, "l j F Y")
+    return _("%(day)s à %(time)s") % {"day": day, "time": moment.strftime("%H:%M")}
 
 
 def short_paris_time(value):
+    """'03/06 14h30' in French, '3 Jun 14:30' in English (day and month never mistaken for
+    each other): the SMS and push notifications."""
     if not value:
         return ""
     moment = datetime.fromisoformat(value).astimezone(PARIS)
-    return moment.strftime("%d/%m %Hh%M")
+    if translation.get_language() == "fr":
+        return moment.strftime("%d/%m %Hh%M")
+    return formats.date_format(moment, "j M H:i")
 
 
 @dataclass
@@ -65,15 +76,22 @@ class NoticeMessage:
     notice_id: int
     revision_number: int
     snapshot: dict
+    language: str = settings.LANGUAGE_CODE
 
 
-def for_revision(revision):
+def for_revision(revision, language=settings.LANGUAGE_CODE):
+    """The message of a revision with its fixed parts in `language` (webhooks and the social
+    accounts keep French). The e-mail channel builds it once per (revision, language) for a whole
+    batch, not once per delivery."""
     notice, snap = revision.notice, revision.snapshot
     territory = notice.territory
-    with translation.override("fr"):
-        headline = _(HEADLINES.get(revision.action, "Message"))
+    with translation.override(language):
+        headline = str(HEADLINES.get(revision.action, OTHER_HEADLINE))
         category = str(dict(Category.choices).get(snap.get("category"), snap.get("category", "")))
-        url = absolute(reverse("public:notice", args=[territory.slug, notice.pk]))
+        url = absolute(reverse("public:notice", args=[territory.slug, notice.pk]))  # /en/… in English
+        starts = paris_time(snap.get("starts_at"))
+        ends = paris_time(snap.get("ended_at") or snap.get("expected_end_at"))
+        starts_short = short_paris_time(snap.get("starts_at"))
     return NoticeMessage(
         territory_name=territory.name,
         territory_slug=territory.slug,
@@ -84,9 +102,9 @@ def for_revision(revision):
         category=category,
         site=(snap.get("site") or {}).get("name", ""),
         communes=", ".join(c["name"] for c in snap.get("communes", [])),
-        starts=paris_time(snap.get("starts_at")),
-        ends=paris_time(snap.get("ended_at") or snap.get("expected_end_at")),
-        starts_short=short_paris_time(snap.get("starts_at")),
+        starts=starts,
+        ends=ends,
+        starts_short=starts_short,
         change_note=revision.change_note,
         url=url,
         status=snap.get("status", ""),
@@ -94,13 +112,14 @@ def for_revision(revision):
         notice_id=notice.pk,
         revision_number=revision.number,
         snapshot=snap,
+        language=language,
     )
 
 
 def manage_url(subscription):
     from .services import manage_token
 
-    with translation.override("fr"):
+    with translation.override(subscription.language):  # /en/… for a resident who subscribed in English
         return absolute(reverse("relay:manage", args=[subscription.territory.slug, manage_token(subscription)]))
 
 

@@ -5,6 +5,7 @@ relay.outbox); the worker (relay.sender) sends it and records the outcome. The u
 (revision, subscription, channel) makes writing the outbox twice harmless."""
 from datetime import time
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -61,6 +62,10 @@ class Subscription(models.Model):
     digest = models.CharField(_("rythme"), max_length=10, choices=Digest.choices, default=Digest.IMMEDIATE)
     quiet_start = models.TimeField(_("silence à partir de"), null=True, blank=True)
     quiet_end = models.TimeField(_("silence jusqu'à"), null=True, blank=True)
+    # The language of the page the resident subscribed on: the fixed parts of every message
+    # (headline, labels, times, links) are in it; the operator's text stays as written (French).
+    # Webhooks and the territory's social accounts keep the default: the territory speaks French.
+    language = models.CharField(_("langue"), max_length=10, choices=settings.LANGUAGES, default="fr")
     confirmed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # HMAC of the confirmation token (e-mail) or code (SMS); the secret itself is never stored.
     confirmation_hash = models.CharField(max_length=64, blank=True)

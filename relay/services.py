@@ -33,12 +33,16 @@ DOUBLE_OPT_IN = {ChannelKind.EMAIL, ChannelKind.SMS}
 
 
 def subscribe(territory, channel, address, communes, sites=(), categories=(), digest=Digest.IMMEDIATE,
-              quiet_start=None, quiet_end=None, push_keys=None):
+              quiet_start=None, quiet_end=None, push_keys=None, language=settings.LANGUAGE_CODE):
     """Record a resident's subscription and send the confirmation (e-mail link or SMS code).
+
+    `language` is the language of the page the resident subscribed on (the view passes it;
+    other callers get French): every message to them, the confirmation first, is in it.
 
     A browser's push subscription is confirmed at once: the browser's own permission prompt is
     the second consent. Subscribing again with a known address never changes a confirmed
-    subscription (anyone may type anyone's address): it sends the manage link instead."""
+    subscription (anyone may type anyone's address), its language included: it sends the manage
+    link instead, in the language the subscription already has."""
     address, push_keys = normalize(channel, address, push_keys)
     communes = _check_filters(territory, communes, sites)
     with transaction.atomic():
@@ -52,6 +56,7 @@ def subscribe(territory, channel, address, communes, sites=(), categories=(), di
             territory=territory, channel=channel, address=address, manage_nonce=secrets.token_hex(8)
         )
         subscription.push_keys = push_keys
+        subscription.language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         subscription.category_list = categories
         subscription.digest = digest if channel == ChannelKind.EMAIL and digest in Digest.values else Digest.IMMEDIATE
         subscription.quiet_start, subscription.quiet_end = (quiet_start, quiet_end) if channel == ChannelKind.SMS else (None, None)
@@ -273,6 +278,17 @@ def unsubscribe(subscription):
             status__in=[DeliveryStatus.SENT, DeliveryStatus.FAILED]
         ).delete()
         Subscription.objects.filter(pk=subscription.pk).delete()
+
+
+def sms_language(phone):
+    """The language to answer an inbound SMS in: the one that number subscribed in, French when
+    it subscribed in several or is unknown."""
+    try:
+        phone = normalize(ChannelKind.SMS, phone)[0]
+    except ValidationError:
+        return settings.LANGUAGE_CODE
+    languages = set(Subscription.objects.filter(channel=ChannelKind.SMS, address=phone).values_list("language", flat=True))
+    return languages.pop() if len(languages) == 1 else settings.LANGUAGE_CODE
 
 
 def stop_sms(phone):

@@ -7,9 +7,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
-from . import messages, services
+from . import gsm, messages, services
 from .channels.base import TransientError
 from .channels.sms import send_sms
 from .models import ChannelKind, Subscription
@@ -29,7 +30,9 @@ def send_confirmation(subscription_id):
     subscription = Subscription.objects.select_related("territory").filter(pk=subscription_id).first()
     if subscription is None:
         return "gone"
-    with translation.override("fr"):
+    # In the language of the page the resident subscribed on (links to /en/… in English). A
+    # confirmed subscription keeps its language when someone subscribes its address again.
+    with translation.override(subscription.language):
         if subscription.channel == ChannelKind.EMAIL:
             _email_confirmation(subscription)
         elif subscription.channel == ChannelKind.SMS:
@@ -41,12 +44,12 @@ def _email_confirmation(subscription):
     territory = subscription.territory
     context = {"territory": territory, "manage_url": messages.manage_url(subscription)}
     if subscription.is_confirmed:
-        template, subject = "relay/email/already.txt", f"[{territory.name}] Votre abonnement"
+        template, subject = "relay/email/already.txt", f"[{territory.name}] " + _("Votre abonnement")
     else:
         secret = services.issue_secret(subscription)
         token = services.confirm_link_token(subscription, secret)
         context["confirm_url"] = messages.absolute(reverse("relay:confirm", args=[territory.slug, token]))
-        template, subject = "relay/email/confirm.txt", f"[{territory.name}] Confirmez votre abonnement"
+        template, subject = "relay/email/confirm.txt", f"[{territory.name}] " + _("Confirmer votre abonnement")
     message = EmailMultiAlternatives(subject=subject, body=render_to_string(template, context), to=[subscription.address])
     message.send()
 
@@ -54,12 +57,15 @@ def _email_confirmation(subscription):
 def _sms_confirmation(subscription):
     territory = subscription.territory
     if subscription.is_confirmed:
-        text = f"{territory.name} : vous etes deja abonne. Gerer : {messages.manage_url(subscription)}"
+        # Translators: an SMS, written without accents like the rest of the SMS texts.
+        text = _("%(territory)s : vous etes deja abonne. Gerer : %(url)s") % {
+            "territory": territory.name, "url": messages.manage_url(subscription)}
     else:
         code = services.issue_secret(subscription)
-        text = f"{territory.name} : votre code de confirmation est {code}. Il est valable 24 h."
+        text = _("%(territory)s : votre code de confirmation est %(code)s. Il est valable 24 h.") % {
+            "territory": territory.name, "code": code}
     try:
-        send_sms(subscription.address, text)
+        send_sms(subscription.address, gsm.to_gsm(text))  # a translation too stays in GSM-7
     except TransientError:
         logger.warning("relay: SMS confirmation for subscription %s not sent", subscription.pk)
         raise

@@ -78,6 +78,7 @@ def _subscribe(request, territory, form):
         subscription = services.subscribe(
             territory, channel, address, data["communes"], sites=data["sites"], categories=data["categories"],
             digest=data.get("digest") or "immediate", quiet_start=quiet_start, quiet_end=quiet_end, push_keys=keys,
+            language=request.LANGUAGE_CODE,  # the page's language (/en/… is English): the messages' language
         )
     except ValidationError as e:
         _add_errors(form, e)

@@ -1,10 +1,16 @@
 """E-mail through Django's mail backend (SMTP by default; django-anymail providers plug in as
-EMAIL_BACKEND). Plain text and accessible HTML, RFC 8058 one-click unsubscribe."""
+EMAIL_BACKEND). Plain text and accessible HTML, RFC 8058 one-click unsubscribe. Each e-mail is
+in its subscriber's language (Subscription.language)."""
+import secrets
 import smtplib
 
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from public.templatetags.riverains import colon
 
 from .. import messages
 from .base import Channel, PermanentError, TransientError
@@ -15,7 +21,10 @@ class EmailChannel(Channel):
 
     def __init__(self):
         self.connection = None
-        self._messages = {}  # revision id → NoticeMessage, built once per batch
+        # (revision id, language) → NoticeMessage, built once per batch: a fan-out to thousands of
+        # subscribers renders each revision once per language, never once per e-mail.
+        self._messages = {}
+        self._rendered = {}  # the templates rendered once per batch too (see build_email)
 
     def open(self):
         self.connection = get_connection(fail_silently=False)
@@ -39,14 +48,15 @@ class EmailChannel(Channel):
     def notify_digest(self, deliveries):
         """One e-mail for one or several revisions (a daily digest) to one subscriber."""
         subscription = deliveries[0].subscription
-        items = [self._message(d.revision) for d in deliveries]
-        message = build_email(subscription, items)
+        items = [self._message(d.revision, subscription.language) for d in deliveries]
+        message = build_email(subscription, items, self._rendered)
         self._send(message)
 
-    def _message(self, revision):
-        if revision.pk not in self._messages:
-            self._messages[revision.pk] = messages.for_revision(revision)
-        return self._messages[revision.pk]
+    def _message(self, revision, language):
+        key = (revision.pk, language)
+        if key not in self._messages:
+            self._messages[key] = messages.for_revision(revision, language)
+        return self._messages[key]
 
     def _send(self, message):
         if self.connection is None:
@@ -69,24 +79,48 @@ class EmailChannel(Channel):
             raise TransientError(f"SMTP : {e.__class__.__name__} {e}") from e
 
 
-def build_email(subscription, items):
-    unsubscribe = messages.unsubscribe_url(subscription)
+# Stand-ins for the subscriber's own links in the rendered templates: random per process, so
+# that no operator's text can contain them.
+MANAGE_SLOT = f"manage-{secrets.token_hex(16)}"
+UNSUBSCRIBE_SLOT = f"unsubscribe-{secrets.token_hex(16)}"
+
+
+def render(items, language):
+    """Subject, text and HTML of an e-mail of `items` (NoticeMessages built in `language`), the
+    same for every subscriber but for their own links, left as MANAGE_SLOT and UNSUBSCRIBE_SLOT."""
     context = {
         "items": items,
         "digest": len(items) > 1,
         "territory_name": items[0].territory_name,
-        "manage_url": messages.manage_url(subscription),
-        "unsubscribe_url": unsubscribe,
+        "manage_url": MANAGE_SLOT,
+        "unsubscribe_url": UNSUBSCRIBE_SLOT,
     }
-    with translation.override("fr"):
+    with translation.override(language):
         if len(items) == 1:
-            subject = f"[{items[0].territory_name}] {items[0].headline} : {items[0].title}"
+            subject = f"[{items[0].territory_name}] {items[0].headline}{colon()} {items[0].title}"
         else:
-            subject = f"[{items[0].territory_name}] Récapitulatif : {len(items)} messages"
+            subject = f"[{items[0].territory_name}] " + _("Récapitulatif : %(count)d messages") % {"count": len(items)}
         text = render_to_string("relay/email/notice.txt", context)
         html = render_to_string("relay/email/notice.html", context)
+    return " ".join(subject.split()), text, html
+
+
+def build_email(subscription, items, rendered=None):
+    """The e-mail of `items` (NoticeMessages built in the subscriber's language) to one subscriber.
+
+    `rendered` keeps the templates rendered for a batch: in a fan-out, they are rendered once per
+    (revisions, language) and each e-mail only gets its subscriber's links put in."""
+    rendered = {} if rendered is None else rendered
+    key = (subscription.language, tuple((m.notice_id, m.revision_number) for m in items))
+    if key not in rendered:
+        rendered[key] = render(items, subscription.language)
+    subject, text, html = rendered[key]
+    manage = messages.manage_url(subscription)
+    unsubscribe = messages.unsubscribe_url(subscription)  # language-neutral: mail clients POST to it
+    text = text.replace(MANAGE_SLOT, manage).replace(UNSUBSCRIBE_SLOT, unsubscribe)
+    html = html.replace(MANAGE_SLOT, escape(manage)).replace(UNSUBSCRIBE_SLOT, escape(unsubscribe))
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
+        subject=subject,
         body=text,
         to=[subscription.address],
         headers={

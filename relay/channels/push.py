@@ -28,7 +28,8 @@ class WebPushChannel(Channel):
         subscription = delivery.subscription
         if not conf.vapid_private_key():
             raise TransientError("clés VAPID non configurées")
-        data = json.dumps(payload(messages.for_revision(delivery.revision)), ensure_ascii=False)
+        message = messages.for_revision(delivery.revision, subscription.language)  # headline and time in it
+        data = json.dumps(payload(message), ensure_ascii=False)
         try:
             webpush(
                 subscription_info={"endpoint": subscription.address, "keys": subscription.push_keys},

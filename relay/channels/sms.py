@@ -3,8 +3,11 @@
 only the gateway that hands the SMS over changes.
 
 One notice fits one 160-character GSM-7 SMS: the headline, the title (cut if needed), the
-start time and the link to the notice; the link is never cut."""
+start time and the link to the notice; the link is never cut. Fixed parts in the subscriber's
+language (an English STOP mention included)."""
 import requests
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from .. import conf, gsm, messages
 from .base import Channel, PermanentError, TransientError
@@ -22,12 +25,16 @@ class SmsChannel(Channel):
         return subscription.quiet_hours_end(now)
 
     def notify(self, delivery):
-        send_sms(delivery.subscription.address, notice_text(messages.for_revision(delivery.revision)))
+        subscription = delivery.subscription
+        send_sms(subscription.address, notice_text(messages.for_revision(delivery.revision, subscription.language)))
 
 
 def notice_text(message):
+    with translation.override(message.language):
+        # Translators: the end of every SMS notice; STOP is the keyword the gateway understands.
+        stop = _("STOP=desabonnement")
     head = gsm.truncate(gsm.to_gsm(message.territory_name), 30) + gsm.to_gsm(f" - {message.headline}: ")
-    tail = gsm.to_gsm(f" ({message.starts_short}) {message.url} STOP=desabonnement")
+    tail = gsm.to_gsm(f" ({message.starts_short}) {message.url} {stop}")
     room = gsm.SINGLE - gsm.length(head) - gsm.length(tail)
     if room < 20:  # a very long site address: drop the STOP hint rather than the title
         tail = gsm.to_gsm(f" ({message.starts_short}) {message.url}")

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -196,3 +198,84 @@ def test_one_batch_with_every_outcome_records_each_row_right(world, smtp, settin
     assert rows["later1"].last_error == "destinataire refusé temporairement : [450] (après 2 tentatives)"
     assert not Delivery.objects.exclude(claim_id="").exists()
     assert sorted(r for rcpts, _m in smtp.inbox.messages for r in rcpts) == ["ok1@example.test", "ok2@example.test"]
+
+
+@pytest.fixture
+def english_subscriber(world):
+    return confirmed(world.x, "email", "resident@example.test", list(world.site_a.neighbouring_communes.all()),
+                     language="en")
+
+
+def test_an_update_reaches_an_english_subscriber_with_english_labels_around_the_operator_s_words(
+    world, smtp, english_subscriber
+):
+    from notices import services
+
+    notice = world.publish()
+    send_pending()
+    services.update(world.operator_a, notice, {"title": "Torchage plus important"}, "La flamme est plus grande")
+    services.cancel(world.operator_a, notice, "Redémarrage reporté")
+    send_pending()
+
+    _published, updated, cancelled = smtp.inbox.to("resident@example.test")
+    assert updated["Subject"].strip() == "[Seine-Estuaire] Update: Torchage plus important"
+    text = updated.get_body(("plain",)).get_content()
+    assert "Update — Seine-Estuaire" in text and "What changed: La flamme est plus grande" in text
+    assert "Start: " in text and "End: " in text
+    html = updated.get_body(("html",)).get_content()
+    assert 'What changed: <span lang="fr">La flamme est plus grande</span>' in html
+    assert '<title lang="fr">Torchage plus important</title>' in html
+    assert cancelled["Subject"].strip() == "[Seine-Estuaire] Cancelled: Torchage plus important"
+
+
+def test_the_daily_digest_in_english(world, smtp, english_subscriber):
+    english_subscriber.digest = "daily"
+    english_subscriber.save()
+    world.publish()
+    world.publish(title="Essai de sirène mensuel", category="essai_sirene")
+
+    send_pending(now=timezone.now() + timezone.timedelta(days=1))
+
+    [message] = smtp.inbox.messages
+    assert message[1]["Subject"] == "[Seine-Estuaire] Summary: 2 notices"
+    text = message[1].get_body(("plain",)).get_content()
+    assert "Essai de sirène mensuel" in text and "Torchage sur l'unité de distillation" in text
+    assert "Siren test" in text and "Flaring" in text and text.count("(Paris time)") == 2
+    assert "This is information, not an alert." in text
+    html = message[1].get_body(("html",)).get_content()
+    assert "<title>Summary — Seine-Estuaire</title>" in html
+
+
+def test_each_revision_is_rendered_once_per_language_not_once_per_email(world, smtp, monkeypatch):
+    commune = world.site_a.neighbouring_communes.first()
+    for i in range(5):
+        confirmed(world.x, "email", f"fr{i}@example.test", [commune])
+        confirmed(world.x, "email", f"en{i}@example.test", [commune], language="en")
+    world.publish()
+    from relay import messages, services
+    from relay.channels import email
+
+    built, rendered = [], []
+    for_revision, render = messages.for_revision, email.render
+    monkeypatch.setattr(messages, "for_revision", lambda revision, language: built.append(language) or for_revision(revision, language))
+    monkeypatch.setattr(email, "render", lambda items, language: rendered.append(language) or render(items, language))
+
+    assert send_pending(batch_size=200).sent == 10
+
+    assert sorted(built) == sorted(rendered) == ["en", "fr"]
+    for rcpts, message in smtp.inbox.messages:
+        # Rendered once, yet each e-mail carries its own subscriber's links.
+        language = rcpts[0][:2]
+        assert message["Subject"].strip().startswith(
+            "[Seine-Estuaire] Nouveau message : " if language == "fr" else "[Seine-Estuaire] New notice: "
+        )
+        text = message.get_body(("plain",)).get_content()
+        html = message.get_body(("html",)).get_content()
+        prefix = "" if language == "fr" else "/en"
+        token = re.search(rf"http://127\.0\.0\.1:8000{prefix}/seine-estuaire/abonnement/gerer/(\S+)/", text).group(1)
+        assert services.subscription_for_manage_token(token).address == rcpts[0]
+        assert f"/abonnement/gerer/{token}/" in html
+        unsubscribe = str(message["List-Unsubscribe"]).strip().strip("<>")
+        assert unsubscribe in text and unsubscribe in html
+        token = re.fullmatch(r"http://127\.0\.0\.1:8000/relais/desabonnement/(\S+)/", unsubscribe).group(1)
+        assert services.subscription_for_manage_token(token).address == rcpts[0]

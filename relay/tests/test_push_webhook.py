@@ -11,6 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from relay import services
 from relay.models import Delivery, DeliveryStatus, Subscription
@@ -94,6 +95,22 @@ def test_a_push_payload_is_encrypted_for_the_browser_and_says_what_happens(world
     assert payload["title"] == "Seine-Estuaire — Nouveau message"
     assert "Torchage sur l'unité de distillation" in payload["body"]
     assert payload["url"].endswith(f"/seine-estuaire/messages/{notice.pk}/")
+
+
+def test_an_english_push_notification_has_its_fixed_parts_in_english(world, receiver, browser):
+    subscription, key, auth = browser
+    subscription.language = "en"
+    subscription.save()
+    notice = world.publish()
+
+    assert send_pending().sent == 1
+
+    [(_headers, body)] = receiver.requests
+    payload = json.loads(http_ece.decrypt(body, private_key=key, auth_secret=auth, version="aes128gcm"))
+    starts = timezone.localtime(notice.starts_at)
+    assert payload["title"] == "Seine-Estuaire — New notice"
+    assert payload["body"] == f"Torchage sur l'unité de distillation ({starts.day} {starts:%b %H:%M})"
+    assert payload["url"] == f"http://127.0.0.1:8000/en/seine-estuaire/messages/{notice.pk}/"
 
 
 def test_an_expired_push_subscription_is_removed(world, receiver, browser):

@@ -81,3 +81,40 @@ def test_long_territory_names_still_fit_one_sms(world, phone):
     notice = world.publish(title="x" * 120)
     text = notice_text(for_revision(notice.latest_revision))
     assert gsm.length(text) <= 160 and f"/messages/{notice.pk}/" in text
+
+
+def test_an_english_sms_fits_one_gsm7_message_and_says_stop_in_english(world, kannel):
+    confirmed(world.x, "sms", "+33612345678", list(world.site_a.neighbouring_communes.all()), language="en")
+    notice = world.publish(title="Torchage : flamme visible « importante » — redémarrage de l’unité de craquage catalytique")
+
+    assert send_pending().sent == 1
+
+    [sms] = kannel.received
+    text = sms["text"]
+    assert gsm.length(text) <= 160 and text == gsm.to_gsm(text)
+    assert text.startswith("Seine-Estuaire - New notice: Torchage : flamme visible")  # the title as written
+    starts = timezone.localtime(notice.starts_at)
+    assert f"({starts.day} {starts:%b %H:%M}) http://127.0.0.1:8000/en/seine-estuaire/messages/{notice.pk}/" in text
+    assert text.endswith(" STOP=unsubscribe")
+
+
+def test_long_territory_names_still_fit_one_english_sms(world):
+    world.x.name = "Communauté urbaine Le Havre Seine Métropole et Estuaire de la Seine (démonstration)"
+    world.x.save()
+    notice = world.publish(title="x" * 120)
+    text = notice_text(for_revision(notice.latest_revision, "en"))
+    assert gsm.length(text) <= 160 and f"/en/seine-estuaire/messages/{notice.pk}/" in text
+
+
+def test_stop_from_an_english_subscriber_is_answered_in_english(world, client, settings):
+    settings.RELAY_INBOUND_SMS_TOKEN = "inbound-secret"
+    confirmed(world.x, "sms", "+33612345678", list(world.site_a.neighbouring_communes.all()), language="en")
+
+    reply = client.get("/relais/sms/entrant", {"from": "+33612345678", "text": "Hello", "token": "inbound-secret"})
+    assert reply.content.decode() == "Send STOP to unsubscribe."
+    reply = client.get("/relais/sms/entrant", {"from": "+33612345678", "text": "stop", "token": "inbound-secret"})
+    assert reply.content.decode() == "You are unsubscribed, your data has been erased."
+    assert not Subscription.objects.exists()
+    # An unknown number is answered in French, the territory's language.
+    reply = client.get("/relais/sms/entrant", {"from": "+33612345678", "text": "STOP", "token": "inbound-secret"})
+    assert reply.content.decode() == "Aucun abonnement pour ce numero."

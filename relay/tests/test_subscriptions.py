@@ -210,3 +210,90 @@ def test_the_subscribe_page_lists_the_territory_s_communes_with_postcodes(world,
     assert "Martigues" not in page
     assert "<script>" not in page and 'style="' not in page
     assert client.get("/territoire-inconnu/abonnement/").status_code == 404
+
+
+def test_a_resident_subscribing_in_english_gets_english_messages_linking_to_the_english_pages(
+    world, client, smtp, django_capture_on_commit_callbacks
+):
+    neighbour = Subscription.objects.create(
+        territory=world.x, channel="email", address="voisine@example.test", confirmed_at=timezone.now(), manage_nonce="n"
+    )
+    neighbour.communes.set(world.site_a.neighbouring_communes.all())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/seine-estuaire/abonnement/", form(world))
+    assert response["Location"] == "/en/seine-estuaire/abonnement/envoye/"
+    assert Subscription.objects.get(address="riveraine@example.test").language == "en"
+    assert Subscription.objects.get(address="voisine@example.test").language == "fr"  # the default
+
+    # The confirmation, over real SMTP: English, with a link to the English confirmation page.
+    [confirmation] = smtp.inbox.to("riveraine@example.test")
+    assert confirmation["Subject"].strip() == "[Seine-Estuaire] Confirm your subscription"
+    body = confirmation.get_content()
+    assert body.startswith("Hello,") and "Bonjour" not in body
+    link = re.search(r"http://127\.0\.0\.1:8000(/en/seine-estuaire/abonnement/confirmer/\S+/)", body).group(1)
+    response = client.post(link)
+    assert response["Location"].startswith("/en/seine-estuaire/abonnement/gerer/")
+
+    notice = world.publish()
+    assert send_pending().sent == 2
+
+    # The notice: fixed parts in English, the operator's words as written, in French.
+    english = smtp.inbox.to("riveraine@example.test")[-1]
+    assert english["Subject"].strip() == "[Seine-Estuaire] New notice: Torchage sur l'unité de distillation"
+    text = english.get_body(("plain",)).get_content()
+    starts = timezone.localtime(notice.starts_at)
+    for line in [
+        "New notice — Seine-Estuaire",
+        "Flaring · Raffinerie de Gonfreville",
+        "Une flamme sera visible au-dessus de la torche pendant le redémarrage de l'unité.",
+        f"Start: {starts:%A} {starts.day} {starts:%B} {starts.year} at {starts:%H:%M}",
+        "(Paris time)",
+        f"The notice on the website: http://127.0.0.1:8000/en/seine-estuaire/messages/{notice.pk}/",
+        "Manage your subscription: http://127.0.0.1:8000/en/seine-estuaire/abonnement/gerer/",
+        "Unsubscribe: http://127.0.0.1:8000/relais/desabonnement/",  # one-click: no language prefix
+    ]:
+        assert line in text
+    assert "Début" not in text and "Gérer" not in text
+    html = english.get_body(("html",)).get_content()
+    assert '<html lang="en">' in html
+    assert '<h1 lang="fr">Torchage sur l&#x27;unité de distillation</h1>' in html
+    assert '<p lang="fr">Une flamme sera visible' in html
+    assert f'href="http://127.0.0.1:8000/en/seine-estuaire/messages/{notice.pk}/"' in html
+
+    # The neighbour who subscribed in French still gets French.
+    [french] = smtp.inbox.to("voisine@example.test")
+    assert french["Subject"].strip() == "[Seine-Estuaire] Nouveau message : Torchage sur l'unité de distillation"
+    text = french.get_body(("plain",)).get_content()
+    assert "Début : " in text and "(heures de Paris)" in text and "Gérer votre abonnement : " in text
+    assert f"http://127.0.0.1:8000/seine-estuaire/messages/{notice.pk}/" in text and "/en/" not in text
+    html = french.get_body(("html",)).get_content()
+    assert '<html lang="fr">' in html and "<h1>Torchage sur l&#x27;unité de distillation</h1>" in html
+
+    # Subscribing that address again, even from the French page, changes nothing, language included.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/seine-estuaire/abonnement/", form(world))
+    already = smtp.inbox.to("riveraine@example.test")[-1]
+    assert already["Subject"].strip() == "[Seine-Estuaire] Your subscription"
+    assert "already subscribed" in already.get_content()
+    assert "http://127.0.0.1:8000/en/seine-estuaire/abonnement/gerer/" in already.get_content()
+    assert Subscription.objects.get(address="riveraine@example.test").language == "en"
+
+
+def test_an_sms_subscription_from_the_english_page_gets_its_code_in_english(
+    world, client, kannel, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/seine-estuaire/abonnement/", form(world, channel="sms", address="06 12 34 56 78"))
+    assert response["Location"].startswith("/en/seine-estuaire/abonnement/code/")
+    [sms] = kannel.received
+    assert re.fullmatch(r"Seine-Estuaire: your confirmation code is \d{6}\. It is valid for 24 hours\.", sms["text"])
+    assert Subscription.objects.get().language == "en"
+
+
+def test_other_callers_subscribe_in_french_and_an_unknown_language_falls_back_to_french(world):
+    from relay import services
+
+    communes = list(world.site_a.neighbouring_communes.all()[:1])
+    assert services.subscribe(world.x, "email", "a@example.test", communes).language == "fr"
+    assert services.subscribe(world.x, "email", "b@example.test", communes, language="de").language == "fr"
+    assert services.subscribe(world.x, "email", "c@example.test", communes, language="en").language == "en"
