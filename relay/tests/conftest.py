@@ -1,9 +1,7 @@
 """Real components on loopback: an SMTP server (aiosmtpd) and a Kannel-compatible sendsms
 HTTP server; helpers to make confirmed subscriptions."""
 import socket
-import threading
 from email import message_from_bytes, policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -11,6 +9,7 @@ from django.utils import timezone
 
 from relay.models import Subscription
 
+from .loopback import LoopbackServer
 from .smtpd import import_controller
 
 Controller = import_controller()
@@ -74,44 +73,23 @@ def smtp(settings):
     server.stop()
 
 
-class FakeKannel:
+class FakeKannel(LoopbackServer):
     """Speaks Kannel's sendsms: 202 "0: Accepted for delivery", or the status it is told to."""
 
     def __init__(self):
         self.received = []
         self.status = 202
-        fake = self
+        super().__init__()
+        self.url = f"{self.base_url}/cgi-bin/sendsms"
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                query = parse_qs(urlsplit(self.path).query)
-                params = {k: v[0] for k, v in query.items()}
-                body = b"0: Accepted for delivery"
-                if params.get("username") != "relay" or params.get("password") != "s3cret":
-                    self.send_response(403)
-                    body = b"Authorization failed for sendsms"
-                elif fake.status != 202:
-                    self.send_response(fake.status)
-                    body = b"3: Temporarily unavailable"
-                else:
-                    fake.received.append(params)
-                    self.send_response(202)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/cgi-bin/sendsms"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+    def respond(self, method, path, headers, body):
+        params = {k: v[0] for k, v in parse_qs(urlsplit(path).query).items()}
+        if params.get("username") != "relay" or params.get("password") != "s3cret":
+            return 403, "text/plain", b"Authorization failed for sendsms"
+        if self.status != 202:
+            return self.status, "text/plain", b"3: Temporarily unavailable"
+        self.received.append(params)
+        return 202, "text/plain", b"0: Accepted for delivery"
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@ the relay's channels: they check the credentials, record what was posted, and ca
 answer with an error status."""
 import base64
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
+
+from .loopback import LoopbackServer, json_answer
 
 
 def _b64(data):
@@ -18,42 +18,17 @@ def fake_jwt(did):
     return f"{_b64({'alg': 'HS256', 'typ': 'JWT'})}.{_b64({'sub': did, 'exp': int(time.time()) + 3600})}.c2ln"
 
 
-class JsonServer:
+class JsonServer(LoopbackServer):
     def __init__(self):
         self.posted = []
         self.calls = []
         self.status = None  # when set, every request gets this status
-        server = self
+        super().__init__()
+        self.url = self.base_url
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                self._answer()
-
-            def do_POST(self):
-                self._answer()
-
-            def _answer(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b""
-                server.calls.append(self.path)
-                status, payload = server.handle(self.command, self.path, dict(self.headers), raw)
-                body = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def respond(self, method, path, headers, body):
+        self.calls.append(path)
+        return json_answer(*self.handle(method, path, headers, body))
 
 
 class FakeMastodon(JsonServer):

@@ -3,8 +3,6 @@ import hashlib
 import hmac
 import json
 import os
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import http_ece
 import pytest
@@ -18,38 +16,25 @@ from relay.models import Delivery, DeliveryStatus, Subscription
 from relay.sender import send_pending
 
 from .conftest import confirmed
+from .loopback import LoopbackServer
 
 
 def b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-class Receiver:
+class Receiver(LoopbackServer):
     """A loopback HTTP endpoint recording POSTs and answering `status`."""
 
     def __init__(self, status=201):
         self.requests = []
         self.status = status
-        receiver = self
+        super().__init__()
+        self.url = f"{self.base_url}/"
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
-                self.send_response(receiver.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+    def respond(self, method, path, headers, body):
+        self.requests.append(({k.lower(): v for k, v in headers.items()}, body))
+        return self.status, None, b""
 
 
 @pytest.fixture
