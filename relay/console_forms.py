@@ -43,8 +43,18 @@ class WebhookForm(TerritoryChoiceMixin, forms.Form):
         self.fields["communes"].queryset = Commune.objects.filter(territories__in=territories).distinct().order_by("name")
 
 
-class MastodonForm(TerritoryChoiceMixin, forms.Form):
+class SocialAccountForm(TerritoryChoiceMixin, forms.Form):
+    """A territory's Mastodon or Bluesky account; both sit on one page, told apart by their prefix."""
+
     territory = WebhookForm.base_fields["territory"]
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)  # Django's forms take `prefix` from the class attribute
+        self._territories(user)
+
+
+class MastodonForm(SocialAccountForm):
+    prefix = "mastodon"
     address = forms.CharField(
         label=_("Adresse de l'instance"), max_length=1000,
         help_text=_("Par exemple https://mastodon.social (le serveur où le compte du territoire est ouvert)."),
@@ -56,14 +66,9 @@ class MastodonForm(TerritoryChoiceMixin, forms.Form):
         error_messages={"required": _("Saisissez le jeton d'accès.")},
     )
 
-    def __init__(self, user, *args, **kwargs):
-        kwargs.setdefault("prefix", "mastodon")
-        super().__init__(*args, **kwargs)
-        self._territories(user)
 
-
-class BlueskyForm(TerritoryChoiceMixin, forms.Form):
-    territory = WebhookForm.base_fields["territory"]
+class BlueskyForm(SocialAccountForm):
+    prefix = "bluesky"
     address = forms.CharField(
         label=_("Identifiant Bluesky"), max_length=253,
         help_text=_("Par exemple ville.bsky.social."),
@@ -74,11 +79,6 @@ class BlueskyForm(TerritoryChoiceMixin, forms.Form):
         help_text=_("Réglages → Confidentialité et sécurité → Mots de passe d'application ; jamais le mot de passe du compte. Il ne sera plus affiché."),
         error_messages={"required": _("Saisissez le mot de passe d'application.")},
     )
-
-    def __init__(self, user, *args, **kwargs):
-        kwargs.setdefault("prefix", "bluesky")
-        super().__init__(*args, **kwargs)
-        self._territories(user)
 
 
 SOCIAL_FORMS = {"mastodon": MastodonForm, "bluesky": BlueskyForm}

@@ -2,7 +2,6 @@
 and the permanent failures with their reason. Scoped with Territory.objects.for_user."""
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from territories.models import Territory
 from . import services
 from .console_forms import SOCIAL_FORMS, WebhookForm
 from .partner import partner_url
-from .models import SOCIAL_CHANNELS, ChannelKind, Delivery, DeliveryStatus, Subscription
+from .models import SOCIAL_CHANNELS, ChannelKind, Delivery, DeliveryStatus, Subscription, delivery_counts, recent_deliveries
 
 
 def _notice_for(user, pk):
@@ -31,11 +30,7 @@ def channel_counts(notice):
     rows = (
         Delivery.objects.filter(revision__notice=notice)
         .values("channel")
-        .annotate(
-            sent=Count("pk", filter=Q(status=DeliveryStatus.SENT)),
-            failed=Count("pk", filter=Q(status=DeliveryStatus.FAILED)),
-            pending=Count("pk", filter=Q(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING])),
-        )
+        .annotate(**delivery_counts())
         .order_by("channel")
     )
     labels = dict(ChannelKind.choices)
@@ -68,8 +63,6 @@ def overview(request):
 
 # --- partners' webhooks ---------------------------------------------------------------------
 
-RECENT_DELIVERIES = 50
-
 
 def _webhooks_for(user):
     return Subscription.objects.filter(
@@ -81,11 +74,9 @@ def _webhook_list(request, form, status=200):
     territories = Territory.objects.for_user(request.user)
     if not territories.exists():
         raise Http404(_("Vous ne coordonnez aucun territoire."))
-    webhooks = _webhooks_for(request.user).prefetch_related("communes").annotate(
-        sent=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SENT)),
-        failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
-        pending=Count("deliveries", filter=Q(deliveries__status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING])),
-    ).order_by("territory__name", "label")
+    webhooks = (
+        _webhooks_for(request.user).prefetch_related("communes").with_delivery_counts().order_by("territory__name", "label")
+    )
     return render(request, "relay/console/webhooks.html", {"webhooks": webhooks, "form": form}, status=status)
 
 
@@ -116,13 +107,8 @@ def webhook_create(request):
 @console_login_required
 def webhook_detail(request, pk):
     webhook = get_object_or_404(_webhooks_for(request.user).prefetch_related("communes"), pk=pk)
-    deliveries = (
-        Delivery.objects.filter(subscription=webhook)
-        .select_related("revision__notice")
-        .order_by("-created_at", "-pk")[:RECENT_DELIVERIES]
-    )
     return render(request, "relay/console/webhook.html", {
-        "webhook": webhook, "deliveries": deliveries, "partner_url": partner_url(webhook),
+        "webhook": webhook, "deliveries": recent_deliveries(webhook), "partner_url": partner_url(webhook),
     })
 
 
@@ -148,11 +134,7 @@ def _social_page(request, forms=None, status=200):
     if not Territory.objects.for_user(request.user).exists():
         raise Http404(_("Vous ne coordonnez aucun territoire."))
     forms = {kind: form_class(request.user) for kind, form_class in SOCIAL_FORMS.items()} | (forms or {})
-    accounts = _accounts_for(request.user).annotate(
-        sent=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SENT)),
-        failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
-        pending=Count("deliveries", filter=Q(deliveries__status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING])),
-    ).order_by("territory__name", "channel", "address")
+    accounts = _accounts_for(request.user).with_delivery_counts().order_by("territory__name", "channel", "address")
     failures = (
         Delivery.objects.filter(subscription__in=_accounts_for(request.user), status=DeliveryStatus.FAILED)
         .select_related("revision__notice", "subscription")

@@ -7,7 +7,7 @@ from datetime import time
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +40,10 @@ class SubscriptionQuerySet(models.QuerySet):
 
     def unconfirmed_before(self, moment):
         return self.filter(confirmed_at__isnull=True, created_at__lt=moment)
+
+    def with_delivery_counts(self):
+        """Each subscription with its sent / failed / pending deliveries (webhooks, social accounts)."""
+        return self.annotate(**delivery_counts("deliveries"))
 
 
 class Subscription(models.Model):
@@ -159,3 +163,27 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.channel} r{self.revision_id} s{self.subscription_id} {self.status}"
+
+
+RECENT_DELIVERIES = 50
+
+
+def delivery_counts(relation=""):
+    """sent / failed / pending as Count expressions: over Delivery rows themselves (values() or
+    aggregate()), or over a related model's `relation` to them."""
+    status = f"{relation}__status" if relation else "status"
+    counted = relation or "pk"
+    return {
+        "sent": Count(counted, filter=Q(**{status: DeliveryStatus.SENT})),
+        "failed": Count(counted, filter=Q(**{status: DeliveryStatus.FAILED})),
+        "pending": Count(counted, filter=Q(**{f"{status}__in": [DeliveryStatus.PENDING, DeliveryStatus.SENDING]})),
+    }
+
+
+def recent_deliveries(subscription):
+    """A webhook's latest deliveries, newest first: the coordinator's page and the partner's."""
+    return (
+        Delivery.objects.filter(subscription=subscription)
+        .select_related("revision__notice")
+        .order_by("-created_at", "-pk")[:RECENT_DELIVERIES]
+    )

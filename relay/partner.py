@@ -3,7 +3,6 @@ account, so the coordinator hands it a signed link showing its webhook's recent 
 No login, no personal data: only the webhook's host, its counts and the notices it carried."""
 from urllib.parse import urlsplit
 
-from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,22 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import messages, services
-from .models import Delivery, DeliveryStatus
-
-RECENT_DELIVERIES = 50
+from .models import RECENT_DELIVERIES, Delivery, delivery_counts, recent_deliveries
 
 
 def partner_url(webhook):
     """The absolute follow-up link the coordinator sends to the partner."""
     return messages.absolute(reverse("relay_hooks:webhook_partner", args=[services.partner_token(webhook)]))
-
-
-def _counts(webhook):
-    return Delivery.objects.filter(subscription=webhook).aggregate(
-        sent=Count("pk", filter=Q(status=DeliveryStatus.SENT)),
-        failed=Count("pk", filter=Q(status=DeliveryStatus.FAILED)),
-        pending=Count("pk", filter=Q(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING])),
-    )
 
 
 def _not_indexed(response):
@@ -43,12 +32,8 @@ def webhook_status(request, token):
         return _not_indexed(render(request, "relay/invalid.html", {
             "error": _("Ce lien de suivi n'est pas valide, ou le webhook a été supprimé."),
         }, status=404))
-    deliveries = (
-        Delivery.objects.filter(subscription=webhook)
-        .select_related("revision__notice")
-        .order_by("-created_at", "-pk")[:RECENT_DELIVERIES]
-    )
     return _not_indexed(render(request, "relay/webhook_partner.html", {
-        "webhook": webhook, "territory": webhook.territory, "host": urlsplit(webhook.address).hostname, "counts": _counts(webhook),
-        "deliveries": deliveries, "recent": RECENT_DELIVERIES,
+        "webhook": webhook, "territory": webhook.territory, "host": urlsplit(webhook.address).hostname,
+        "counts": Delivery.objects.filter(subscription=webhook).aggregate(**delivery_counts()),
+        "deliveries": recent_deliveries(webhook), "recent": RECENT_DELIVERIES,
     }))
