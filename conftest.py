@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from riverains.testing import build_world
@@ -15,3 +16,12 @@ def french_by_default():
     translation.activate("fr")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The cache outlives a test's database: cached territory pages and the rate limits of the
+    forms (keyed by network address, and every test client comes from 127.0.0.1) start empty."""
+    cache.clear()
+    yield
+    cache.clear()

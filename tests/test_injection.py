@@ -17,7 +17,6 @@ import icalendar
 import lxml.etree
 import lxml.html
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from api.models import ApiToken
@@ -72,13 +71,6 @@ def squeezed(text):
 def xml_text(text):
     """XML and HTML parsers read a raw CR LF as LF (end-of-line normalisation)."""
     return text.replace("\r\n", "\n")
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,15 +1,6 @@
 import pytest
-from django.core.cache import cache
 
 from api.models import ApiToken
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    # Cached bodies are keyed by fingerprint; start each test from nothing all the same.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

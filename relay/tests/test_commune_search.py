@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core.cache import cache
 
 from relay.forms import commune_matches
 from relay.models import Subscription
@@ -13,13 +12,6 @@ from territories.models import Commune
 from .conftest import confirmed
 
 URL = "/seine-estuaire/abonnement/"
-
-
-@pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def listed(page):

@@ -2,20 +2,12 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from reports import services, wind
 
 DATA = Path(__file__).parent / "data"
 KM_PER_DEGREE_LAT = 111.195
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -100,17 +100,6 @@ def axe():
     return check
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """The cache outlives a test's database: cached territory pages and the rate limits of the
-    forms (keyed by network address, and every browser here comes from 127.0.0.1) start empty."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def new_context(browser, live_server):
     """Another person's browser: `new_context(**options)` opens one and returns its page."""
