@@ -1,6 +1,9 @@
 """The interface every channel implements, like healthchecks' transports: a channel sends one
 delivery or says why it could not, as a TransientError (try again later) or a PermanentError
 (record the reason, never retry)."""
+from django.conf import settings
+
+from .. import messages
 
 
 class TransientError(Exception):
@@ -12,7 +15,18 @@ class PermanentError(Exception):
 
 
 class Channel:
+    """One instance serves one batch of the worker."""
+
     kind = ""
+
+    def message(self, revision, language=settings.LANGUAGE_CODE):
+        """What a revision says, in `language`: built once per batch, so that a fan-out to
+        thousands of subscribers formats each revision once per language, not once per delivery."""
+        built = self.__dict__.setdefault("_messages", {})
+        key = (revision.pk, language)
+        if key not in built:
+            built[key] = messages.for_revision(revision, language)
+        return built[key]
 
     def open(self):
         """Called once before a batch (e.g. to open one SMTP connection for all of it)."""

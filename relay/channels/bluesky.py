@@ -13,7 +13,7 @@ from atproto_client.exceptions import (
     UnauthorizedError,
 )
 
-from .. import conf, messages
+from .. import conf
 from .base import Channel, PermanentError, TransientError
 from .social import social_post
 
@@ -47,7 +47,7 @@ class BlueskyChannel(Channel):
 
     def notify(self, delivery):
         subscription = delivery.subscription
-        post = social_post(messages.for_revision(delivery.revision), LIMIT)
+        post = social_post(self.message(delivery.revision), LIMIT)
         try:
             bluesky = self._client(subscription)
             record = models.AppBskyFeedPost.Record(

@@ -21,9 +21,6 @@ class EmailChannel(Channel):
 
     def __init__(self):
         self.connection = None
-        # (revision id, language) → NoticeMessage, built once per batch: a fan-out to thousands of
-        # subscribers renders each revision once per language, never once per e-mail.
-        self._messages = {}
         self._rendered = {}  # the templates rendered once per batch too (see build_email)
 
     def open(self):
@@ -48,15 +45,9 @@ class EmailChannel(Channel):
     def notify_digest(self, deliveries):
         """One e-mail for one or several revisions (a daily digest) to one subscriber."""
         subscription = deliveries[0].subscription
-        items = [self._message(d.revision, subscription.language) for d in deliveries]
+        items = [self.message(d.revision, subscription.language) for d in deliveries]
         message = build_email(subscription, items, self._rendered)
         self._send(message)
-
-    def _message(self, revision, language):
-        key = (revision.pk, language)
-        if key not in self._messages:
-            self._messages[key] = messages.for_revision(revision, language)
-        return self._messages[key]
 
     def _send(self, message):
         if self.connection is None:

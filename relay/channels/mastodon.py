@@ -12,7 +12,6 @@ from mastodon import (
     MastodonUnauthorizedError,
 )
 
-from .. import messages
 from .base import Channel, PermanentError, TransientError
 from .social import social_post
 
@@ -35,7 +34,7 @@ class MastodonChannel(Channel):
     kind = "mastodon"
 
     def notify(self, delivery):
-        post = social_post(messages.for_revision(delivery.revision), LIMIT)
+        post = social_post(self.message(delivery.revision), LIMIT)
         try:
             client(delivery.subscription).status_post(
                 post.text,

@@ -4,7 +4,7 @@ import json
 
 from pywebpush import WebPushException, webpush
 
-from .. import conf, messages
+from .. import conf
 from ..models import Subscription
 from .base import Channel, PermanentError, TransientError
 
@@ -28,7 +28,7 @@ class WebPushChannel(Channel):
         subscription = delivery.subscription
         if not conf.vapid_private_key():
             raise TransientError("clés VAPID non configurées")
-        message = messages.for_revision(delivery.revision, subscription.language)  # headline and time in it
+        message = self.message(delivery.revision, subscription.language)  # headline and time in it
         data = json.dumps(payload(message), ensure_ascii=False)
         try:
             webpush(

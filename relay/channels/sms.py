@@ -9,7 +9,7 @@ import requests
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .. import conf, gsm, messages
+from .. import conf, gsm
 from .base import Channel, PermanentError, TransientError
 
 TIMEOUT = 10
@@ -26,7 +26,7 @@ class SmsChannel(Channel):
 
     def notify(self, delivery):
         subscription = delivery.subscription
-        send_sms(subscription.address, notice_text(messages.for_revision(delivery.revision, subscription.language)))
+        send_sms(subscription.address, notice_text(self.message(delivery.revision, subscription.language)))
 
 
 def notice_text(message):
