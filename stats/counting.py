@@ -22,14 +22,13 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
-from django.db.models import F
 from django.http import QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
 from territories.models import Territory
 
-from .models import AudienceKind, DailyCount
+from .models import AudienceKind, DailyCount, add_counts
 
 logger = logging.getLogger(__name__)
 
@@ -277,11 +276,7 @@ def flush(now=None):
 
 def _move(cache, key, value, day, territory_id, kind):
     with transaction.atomic():
-        row, created = DailyCount.objects.get_or_create(
-            day=day, territory_id=territory_id, kind=kind, defaults={"count": value}
-        )
-        if not created:
-            DailyCount.objects.filter(pk=row.pk).update(count=F("count") + value)
+        add_counts(DailyCount, {"day": day, "territory_id": territory_id, "kind": kind}, count=value)
         # Inside the transaction: if the cache refuses, the row is not written either.
         cache.decr(key, value)
 

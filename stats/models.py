@@ -40,7 +40,7 @@ class DailyCount(models.Model):
         return f"{self.day} {self.territory_id} {self.kind}: {self.count}"
 
 
-def _add(model, keys, **amounts):
+def add_counts(model, keys, **amounts):
     """Add `amounts` to the counters of the row `keys`, creating it if need be (race-safe)."""
     amounts = {name: n for name, n in amounts.items() if n}
     if not amounts:
@@ -81,7 +81,7 @@ class EndedSubscriptions(models.Model):
 
     @classmethod
     def add(cls, day, territory_id, channel, confirmed=0, ended=0):
-        _add(cls, {"day": day, "territory_id": territory_id, "channel": channel}, confirmed=confirmed, ended=ended)
+        add_counts(cls, {"day": day, "territory_id": territory_id, "channel": channel}, confirmed=confirmed, ended=ended)
 
 
 class CommuneFollowerChange(models.Model):
@@ -116,4 +116,4 @@ class CommuneFollowerChange(models.Model):
 
     @classmethod
     def add(cls, day, territory_id, commune_id, change):
-        _add(cls, {"day": day, "territory_id": territory_id, "commune_id": commune_id}, change=change)
+        add_counts(cls, {"day": day, "territory_id": territory_id, "commune_id": commune_id}, change=change)
