@@ -12,8 +12,11 @@ SETUP = "/console/compte/double-authentification/"
 
 
 def code_for(device, drift=0):
-    # A code is accepted once: the next sign-in in the same 30 s uses the next step's code.
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift):06d}"
+    """The code the user's app shows, `drift` steps ahead. A code is accepted once: the next
+    sign-in in the same 30 s uses the next step's code. The device's own drift counts too: when a
+    30 s step ends between reading a code and sending it, django-otp records the offset (-1) and
+    expects later codes shifted by it."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift + drift):06d}"
 
 
 def set_up_two_factor(client, user):
