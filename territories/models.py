@@ -117,6 +117,9 @@ class Territory(models.Model):
     accessibility_status = models.CharField(
         _("conformité RGAA"), max_length=30, choices=AccessibilityStatus.choices, default=AccessibilityStatus.PARTIAL
     )
+    # The status above is a default until the coordinator confirms it: the public accessibility
+    # statement lists it for every published territory (go-live checklist).
+    accessibility_confirmed_at = models.DateTimeField(_("état de conformité confirmé le"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
