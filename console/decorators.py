@@ -1,8 +1,9 @@
 """Who may open a console page: a signed-in user who has passed their second factor when they have
 one, and who has set one up when a territory they belong to requires it.
 
-Every console view uses `console_login_required` (or `ConsoleLoginRequiredMixin`), so that the
-two-factor rule cannot be forgotten page by page."""
+console.middleware applies `console_access_redirect` to every URL of the `console:` namespace,
+whichever app the view lives in, so that the rule cannot be forgotten page by page. The decorator
+and mixin below apply the same rule again; views that still carry them need not."""
 from functools import wraps
 from urllib.parse import urlencode
 

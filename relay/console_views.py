@@ -1,5 +1,6 @@
 """Coordinators' view of the relay: per notice, deliveries sent, failed and pending per channel,
-and the permanent failures with their reason. Scoped with Territory.objects.for_user."""
+and the permanent failures with their reason. Scoped with Territory.objects.for_user; signing in and
+the second factor are the console's one rule (console.middleware), as for every console URL."""
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -8,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from console.decorators import console_login_required
 from notices.models import Notice
 from territories.models import Territory
 
@@ -37,7 +37,6 @@ def channel_counts(notice):
     return [{**row, "label": labels.get(row["channel"], row["channel"])} for row in rows]
 
 
-@console_login_required
 def notice_deliveries(request, pk):
     notice = _notice_for(request.user, pk)
     failures = (
@@ -50,7 +49,6 @@ def notice_deliveries(request, pk):
     })
 
 
-@console_login_required
 def overview(request):
     notices = (
         Notice.objects.filter(territory__in=Territory.objects.for_user(request.user), revisions__deliveries__isnull=False)
@@ -80,13 +78,11 @@ def _webhook_list(request, form, status=200):
     return render(request, "relay/console/webhooks.html", {"webhooks": webhooks, "form": form}, status=status)
 
 
-@console_login_required
 def webhooks(request):
     return _webhook_list(request, WebhookForm(request.user))
 
 
 @never_cache  # the page shows the signing secret: no cache may keep it
-@console_login_required
 def webhook_create(request):
     if request.method != "POST":
         return redirect("console:relay_webhooks")
@@ -104,7 +100,6 @@ def webhook_create(request):
     return _webhook_list(request, form, status=422)
 
 
-@console_login_required
 def webhook_detail(request, pk):
     webhook = get_object_or_404(_webhooks_for(request.user).prefetch_related("communes"), pk=pk)
     return render(request, "relay/console/webhook.html", {
@@ -113,7 +108,6 @@ def webhook_detail(request, pk):
 
 
 @require_POST
-@console_login_required
 def webhook_delete(request, pk):
     webhook = get_object_or_404(_webhooks_for(request.user), pk=pk)
     services.unsubscribe(webhook)
@@ -145,13 +139,11 @@ def _social_page(request, forms=None, status=200):
     }, status=status)
 
 
-@console_login_required
 def social_accounts(request):
     return _social_page(request)
 
 
 @require_POST
-@console_login_required
 def social_account_create(request, kind):
     if kind not in SOCIAL_FORMS:
         raise Http404
@@ -170,7 +162,6 @@ def social_account_create(request, kind):
 
 
 @require_POST
-@console_login_required
 def social_account_delete(request, pk):
     account = get_object_or_404(_accounts_for(request.user), pk=pk)
     services.unsubscribe(account)

@@ -1,5 +1,6 @@
 """Statistics in the console, for the territory's coordinator (and superusers). Any other
-territory, or a user who coordinates none (an operator), gets a 404."""
+territory, or a user who coordinates none (an operator), gets a 404. Signing in and the second factor
+are the console's one rule (console.middleware), as for every console URL."""
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -7,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from console.decorators import console_login_required
 from territories.models import Territory
 
 from . import counting, dashboard, exports, yearly
@@ -24,7 +24,6 @@ def _report_years():
     return list(range(timezone.localdate().year, FIRST_YEAR - 1, -1))
 
 
-@console_login_required
 def index(request):
     territories = Territory.objects.for_user(request.user)
     if not territories.exists():
@@ -34,7 +33,6 @@ def index(request):
     return render(request, "stats/index.html", {"territories": territories})
 
 
-@console_login_required
 def territory_stats(request, territory):
     territory = _territory(request, territory)
     form = period_form(request)
@@ -48,7 +46,6 @@ def territory_stats(request, territory):
     return render(request, "stats/territory.html", context, status=200 if context.get("period") else 400)
 
 
-@console_login_required
 def figure_csv(request, territory, figure):
     territory = _territory(request, territory)
     form = period_form(request)
@@ -64,7 +61,6 @@ def figure_csv(request, territory, figure):
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@console_login_required
 def yearly_report(request, territory, year):
     territory = _territory(request, territory)
     if not FIRST_YEAR <= year <= timezone.localdate().year:

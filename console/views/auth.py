@@ -1,5 +1,6 @@
 """Signing in and out, the second factor (TOTP), passwords, accepting an invitation, and the
-console's home page."""
+console's home page. Who may open each page is console.middleware's one rule (and its short list
+of exceptions: signing in, the code, resetting a password, invitations)."""
 import base64
 from urllib.parse import urlencode
 
@@ -8,14 +9,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse, reverse_lazy
-from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -26,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from territories.models import Organization, Role, Site, Territory
 
 from .. import invitations
-from ..decorators import console_login_required, is_verified, must_use_two_factor
+from ..decorators import is_verified, must_use_two_factor
 from ..forms.auth import LoginForm, NewAccountPasswordForm, OtpCodeForm
 from ..models import Invitation
 
@@ -63,7 +62,6 @@ class LogoutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
 
 
-@login_required
 def two_factor_verify(request):
     """Second step of signing in: the code from the user's authenticator app."""
     target = _next_url(request)
@@ -99,7 +97,6 @@ def _grouped_secret(device):
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-@console_login_required(setting_up=True)
 def two_factor_setup(request):
     """Set up an authenticator app (TOTP), or see that it is set up and, when allowed, remove it."""
     user = request.user
@@ -137,13 +134,11 @@ def _two_factor_enabled(request, required):
     return render(request, "console/two_factor_enabled.html", {"form": form, "required": required})
 
 
-@method_decorator(console_login_required, name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "console/password_change.html"
     success_url = reverse_lazy("console:password_change_done")
 
 
-@method_decorator(console_login_required, name="dispatch")
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "console/password_change_done.html"
 
@@ -222,7 +217,6 @@ def _overdue_reminder(user):
     return {"overdue": overdue_for(user)}
 
 
-@console_login_required
 def home(request):
     user = request.user
     context = {
