@@ -30,9 +30,14 @@ DEFAULT_DAYS = 30
 MAX_DAYS = 366
 
 
+def _date_input():
+    # A type="date" input takes only YYYY-MM-DD: the French format (02/11/2026) would be dropped.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class PeriodForm(forms.Form):
-    du = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}))
-    au = forms.DateField(label=_("Au"), widget=forms.DateInput(attrs={"type": "date"}))
+    du = forms.DateField(label=_("Du"), widget=_date_input())
+    au = forms.DateField(label=_("Au"), widget=_date_input())
 
     def clean(self):
         data = super().clean()

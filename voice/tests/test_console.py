@@ -88,3 +88,18 @@ def test_a_malformed_date_gets_a_clear_message(calls, client):
     client.force_login(calls.coordinator_x)
     response = client.get(URL, {"du": "hier", "au": "2025-03-01"})
     assert "Saisissez une date valide." in response.content.decode()
+
+
+def test_the_date_fields_are_served_as_iso_dates_that_a_date_input_keeps(calls, client):
+    """A type="date" input only takes YYYY-MM-DD: a French 02/11/2026 is dropped by the browser,
+    and the next "Afficher" sends empty dates."""
+    import re
+
+    client.force_login(calls.coordinator_x)
+    chosen = client.get(URL, {"du": "2025-03-01", "au": "2025-03-31"}).content.decode()
+    assert re.search(r'<input type="date" name="du" value="2025-03-01"', chosen)
+    assert re.search(r'<input type="date" name="au" value="2025-03-31"', chosen)
+    default = client.get(URL).content.decode()
+    today = timezone.localdate()
+    assert f'name="au" value="{today.isoformat()}"' in default
+    assert f'name="du" value="{(today - timedelta(days=29)).isoformat()}"' in default
