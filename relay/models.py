@@ -145,6 +145,9 @@ class Delivery(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claim_id = models.CharField(max_length=32, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # While a worker sends the row's batch it pushes this forward (heartbeat, relay.sender); a row
+    # still "sending" past it belongs to a dead worker and goes back to pending.
+    lease_until = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
@@ -159,6 +162,7 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="relay_delivery_due"),
             models.Index(fields=["claim_id"], name="relay_delivery_claim", condition=~Q(claim_id="")),
+            models.Index(fields=["lease_until"], name="relay_delivery_lease", condition=Q(status="sending")),
         ]
 
     def __str__(self):
