@@ -5,7 +5,10 @@ from .views import manage
 urlpatterns = [
     path("", manage.index, name="manage"),
     path("communes", manage.commune_search, name="commune_search"),
+    path("territoires/nouveau/", manage.territory_create, name="territory_create"),
     path("territoires/<slug:slug>/", manage.territory_edit, name="territory_edit"),
+    path("territoires/<slug:slug>/accessibilite/", manage.territory_accessibility, name="territory_accessibility"),
+    path("territoires/<slug:slug>/publier/", manage.territory_publish, name="territory_publish"),
     path("territoires/<slug:slug>/communes/", manage.territory_communes, name="territory_communes"),
     path("territoires/<slug:slug>/partenaires/", manage.partner_add, name="partner_add"),
     path("territoires/<slug:slug>/partenaires/<int:pk>/retirer/", manage.partner_remove, name="partner_remove"),

@@ -16,6 +16,7 @@ RESERVED_SLUGS = {
     "admin", "api", "console", "static", "media", "en", "fr", "comprendre", "accessibilite",
     "i18n", "sante", "health", "robots.txt", "favicon.ico", "sw.js", "manifest.webmanifest",
     "voix", "relais", "signalements", "widget",
+    "nouveau",  # the console's /gestion/territoires/nouveau/
 }
 
 french_phone = RegexValidator(

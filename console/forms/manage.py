@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy as _
 
 from territories.models import Commune, Epci, Membership, Organization, Partner, Role, Site, Territory
 
@@ -37,7 +38,50 @@ class TerritoryForm(forms.ModelForm):
         }
 
 
+class NewTerritoryForm(forms.ModelForm):
+    """The first step of a new territory; the rest (communes, members, sites) has its own pages."""
+
+    class Meta:
+        model = Territory
+        fields = ["name", "slug", "coordinator_name", "toll_free_number", "contact_email"]
+        labels = {"slug": _("Adresse de la page publique"), "coordinator_name": _("Structure coordinatrice")}
+        help_texts = {
+            "name": _("Tel que les riverains le connaissent, par exemple « Estuaire de la Seine »."),
+            "slug": _("La fin de l'adresse : lettres minuscules, chiffres et tirets. Laissez vide pour la déduire du nom."),
+            "coordinator_name": _("Par exemple « CCI Seine Estuaire »."),
+            "toll_free_number": _("Facultatif pour l'instant, nécessaire pour publier. Par exemple 0 800 123 456."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["coordinator_name"].required = True
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug") or slugify(self.cleaned_data.get("name") or "")[:60].strip("-")
+        if not slug:
+            raise ValidationError(_("Donnez un nom au territoire pour en déduire l'adresse."))
+        if Territory.objects.filter(slug=slug).exists():
+            raise ValidationError(_("L'adresse « %(slug)s » est déjà prise : choisissez-en une autre."), params={"slug": slug})
+        return slug
+
+
+class AccessibilityForm(forms.ModelForm):
+    """The coordinator confirms the conformity status the public accessibility statement shows."""
+
+    prefix = "accessibilite"
+
+    class Meta:
+        model = Territory
+        fields = ["accessibility_status"]
+        labels = {"accessibility_status": _("État de conformité au RGAA de ce territoire")}
+        widgets = {"accessibility_status": forms.RadioSelect}
+
+
 class PartnerForm(forms.ModelForm):
+    # Shares the territory page with the settings form: both have a "name" field.
+    prefix = "partenaire"
+
     class Meta:
         model = Partner
         fields = ["name", "url", "description"]
@@ -80,11 +124,38 @@ class OrganizationForm(forms.ModelForm):
         return name
 
 
-class CoordinateField(forms.DecimalField):
-    """A latitude or longitude, typed with a comma or a point, kept to 5 decimals (about a metre)."""
+def _coordinate_message(limit, example):
+    return gettext("Saisissez un nombre décimal entre -%(limit)s et %(limit)s, par exemple %(example)s.") % {
+        "limit": limit, "example": example,
+    }
 
-    def __init__(self, *, limit, **kwargs):
-        super().__init__(max_value=limit, min_value=-limit, **kwargs)
+
+coordinate_message = lazy(_coordinate_message, str)  # in the language of the request, not of the import
+
+
+class CoordinateField(forms.DecimalField):
+    """A latitude or longitude, typed with a comma or a point, kept to 5 decimals (about a metre).
+
+    The input is a text input with inputmode="decimal" (a numeric keypad on phones) and a pattern,
+    rather than type="number": a number input drops "49,487" silently in browsers set to English,
+    and the server could then only say that the field is empty."""
+
+    def __init__(self, *, limit, example, **kwargs):
+        message = coordinate_message(limit, example)
+        errors = {"invalid": message, "max_value": message, "min_value": message}
+        super().__init__(max_value=limit, min_value=-limit, error_messages=errors, **kwargs)
+        self.widget.input_type = "text"
+        self.widget.attrs.update({
+            "inputmode": "decimal", "pattern": r"-?[0-9]{1,3}([.,][0-9]+)?", "autocomplete": "off",
+            "spellcheck": "false",
+        })
+
+    def widget_attrs(self, widget):
+        # DecimalField would add step/min/max, which mean nothing on a text input.
+        attrs = super().widget_attrs(widget)
+        for name in ("step", "min", "max"):
+            attrs.pop(name, None)
+        return attrs
 
     def to_python(self, value):
         if isinstance(value, str):
@@ -99,8 +170,10 @@ class CoordinateField(forms.DecimalField):
 
 
 class SiteForm(forms.ModelForm):
-    latitude = CoordinateField(label=_("Latitude"), limit=90, help_text=_("En degrés décimaux, par exemple 49,48700."))
-    longitude = CoordinateField(label=_("Longitude"), limit=180, help_text=_("En degrés décimaux, par exemple 0,23500."))
+    latitude = CoordinateField(label=_("Latitude"), limit=90, example="49,48700",
+                               help_text=_("En degrés décimaux, par exemple 49,48700."))
+    longitude = CoordinateField(label=_("Longitude"), limit=180, example="0,23500",
+                                help_text=_("En degrés décimaux, par exemple 0,23500."))
 
     class Meta:
         model = Site
@@ -121,8 +194,7 @@ class SiteForm(forms.ModelForm):
         self.fields["neighbouring_communes"].queryset = communes
         self.fields["slug"].required = False
         for name in ("latitude", "longitude"):
-            self.fields[name].widget.attrs.update({"inputmode": "decimal", "data-coordinate": name})
-            self.fields[name].widget.input_type = "text"
+            self.fields[name].widget.attrs["data-coordinate"] = name
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug") or slugify(self.cleaned_data.get("name") or "")[:80].strip("-")

@@ -196,6 +196,20 @@ def initial_from_template(category, site, now=None):
     }
 
 
+def initial_for_a_test(initial):
+    """The go-live checklist's test notice: plainly a test, to publish then withdraw."""
+    return {
+        **initial,
+        "title": str(_("Message d'essai — n'en tenez pas compte")),
+        "body": str(_(
+            "Ceci est un message d'essai, publié pendant la mise en service de Riverains sur ce territoire. "
+            "Il ne correspond à aucune opération et sera retiré dans quelques minutes."
+        )),
+        "impact": str(_("Aucune.")),
+        "immediate": False,
+    }
+
+
 def initial_from_notice(notice):
     """The form's values for an existing notice (draft to finish, update, correction)."""
     initial = {name: getattr(notice, name) for name in services.FIELDS if name != "communes"}

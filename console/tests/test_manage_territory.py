@@ -110,7 +110,8 @@ def test_without_javascript_the_search_lists_communes_and_epcis_to_add(client, w
 def test_partners_are_added_and_removed(client, world):
     client.force_login(world.coordinator_x)
     url = reverse("console:partner_add", args=[world.x.slug])
-    response = client.post(url, {"name": "Atmo <Normandie>", "url": "atmonormandie.fr", "description": "qualité de l'air"})
+    response = client.post(url, {"partenaire-name": "Atmo <Normandie>", "partenaire-url": "atmonormandie.fr",
+                                 "partenaire-description": "qualité de l'air"})
     assert response.status_code == 302
     partner = world.x.partners.get()
     assert partner.url == "https://atmonormandie.fr"
@@ -122,7 +123,7 @@ def test_partners_are_added_and_removed(client, world):
 
 def test_a_partner_without_name_is_refused_in_french(client, world):
     client.force_login(world.coordinator_x)
-    response = client.post(reverse("console:partner_add", args=[world.x.slug]), {"name": "", "url": "pas une adresse"})
+    response = client.post(reverse("console:partner_add", args=[world.x.slug]), {"partenaire-name": "", "partenaire-url": "pas une adresse"})
     assert response.status_code == 400
     page = response.content.decode()
     assert "Ce champ est obligatoire" in page and "Saisissez une URL valide" in page

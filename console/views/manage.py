@@ -7,7 +7,7 @@ not change is a 403). Operators see their own organization and sites and change 
 import re
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import JsonResponse
@@ -15,14 +15,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from territories import services as territory_services
 from territories.models import Commune, Epci, Membership, Organization, Partner, Site, Territory
 
-from .. import invitations
+from .. import invitations, launch
 from ..decorators import console_login_required
 from ..forms.manage import (
+    AccessibilityForm,
     CommuneChoiceForm,
     EpciChoiceForm,
     InvitationForm,
+    NewTerritoryForm,
     OrganizationForm,
     PartnerForm,
     SiteForm,
@@ -84,11 +87,31 @@ def index(request):
         .annotate(site_count=Count("sites", distinct=True))
         .order_by("territory__name", "name")
     )
-    context = {"territories": managed_territories(request.user), "organizations": organizations}
+    context = {
+        "territories": managed_territories(request.user),
+        "organizations": organizations,
+        "may_create_territories": territory_services.may_create_territories(request.user),
+    }
     return render(request, "console/manage/index.html", context)
 
 
 # Territory -----------------------------------------------------------------------------------
+
+
+@console_login_required
+def territory_create(request):
+    """A new territory, for a network coordinator or a superuser; it stays unpublished until its
+    checklist is done. Next step: the communes it covers."""
+    if not territory_services.may_create_territories(request.user):
+        raise PermissionDenied(_("Seule une coordination de réseau peut créer un territoire."))
+    form = NewTerritoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        territory = territory_services.create_territory(request.user, form.save(commit=False))
+        messages.success(request, _(
+            "Territoire créé : %(name)s. Il n'est pas encore visible du public. Étape suivante : les communes couvertes."
+        ) % {"name": territory.name})
+        return redirect("console:territory_communes", slug=territory.slug)
+    return render(request, "console/manage/territory_new.html", {"form": form})
 
 
 @console_login_required
@@ -102,15 +125,50 @@ def territory_edit(request, slug):
     return _territory_page(request, territory, form, PartnerForm())
 
 
-def _territory_page(request, territory, form, partner_form, status=200):
+def _territory_page(request, territory, form, partner_form, status=200, accessibility_form=None, publish_error=None):
+    steps = launch.checklist(territory)
     context = {
         "territory": territory,
         "form": form,
         "partners": territory.partners.all(),
         "partner_form": partner_form,
         "organizations": territory.organizations.annotate(site_count=Count("sites")),
+        "steps": steps,
+        "ready": all(step.done for step in steps),
+        "accessibility_form": accessibility_form or AccessibilityForm(instance=territory),
+        "publish_error": publish_error,
     }
     return render(request, "console/manage/territory.html", context, status=status)
+
+
+@console_login_required
+@require_POST
+def territory_accessibility(request, slug):
+    """The coordinator confirms the RGAA status the accessibility statement shows (checklist)."""
+    territory = _territory(request.user, slug)
+    form = AccessibilityForm(request.POST, instance=territory)
+    if not form.is_valid():
+        return _territory_page(request, territory, TerritoryForm(instance=territory), PartnerForm(), status=400,
+                               accessibility_form=form)
+    launch.confirm_accessibility(territory, form.cleaned_data["accessibility_status"])
+    messages.success(request, _("État de conformité confirmé : %(status)s.") % {
+        "status": territory.get_accessibility_status_display()})
+    return redirect("console:territory_edit", slug=territory.slug)
+
+
+@console_login_required
+@require_POST
+def territory_publish(request, slug):
+    """Put the territory on the public site, once its checklist is done."""
+    territory = _territory(request.user, slug)
+    try:
+        launch.publish_territory(request.user, territory)
+    except ValidationError as error:
+        return _territory_page(request, territory, TerritoryForm(instance=territory), PartnerForm(), status=400,
+                               publish_error=error.messages[0])
+    messages.success(request, _("Le territoire %(name)s est publié : sa page est ouverte au public.") % {
+        "name": territory.name})
+    return redirect("console:territory_edit", slug=territory.slug)
 
 
 @console_login_required

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from console.decorators import console_login_required
 from console.forms.notices import (
     CancelForm, ChooseTemplateForm, EndForm, NoticeForm, NoticeRevisionForm, WithdrawForm,
-    initial_from_notice, initial_from_template, now_initial,
+    initial_for_a_test, initial_from_notice, initial_from_template, now_initial,
 )
 from notices import services
 from notices.models import Notice, Status
@@ -69,6 +69,8 @@ def notice_create(request):
     if not choice.is_valid():
         return render(request, "console/notices/choose.html", {"form": choice})
     initial = initial_from_template(choice.cleaned_data["categorie"], choice.cleaned_data["site"])
+    if request.GET.get("essai") == "1":  # from the go-live checklist (console/launch.py)
+        initial = initial_for_a_test(initial)
     return _render_notice_form(request, NoticeForm(request.user, initial=initial))
 
 
