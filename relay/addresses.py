@@ -51,6 +51,12 @@ def normalize_webhook_url(value):
     value = (value or "").strip()
     if not _is_url(value):
         raise ValidationError({"address": _("Saisissez une adresse web complète, commençant par https://.")})
+    if urlsplit(value).scheme != "https" and not conf.allow_http_webhooks():
+        # The body and its signature would cross the network in clear: the partner must use TLS.
+        raise ValidationError({"address": _(
+            "Cette adresse commence par http:// : les messages y circuleraient en clair. "
+            "Saisissez l'adresse https:// du partenaire."
+        )})
     check_public_host(value)
     return value
 

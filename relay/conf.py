@@ -1,5 +1,7 @@
 """Relay settings: read from Django settings first (tests override them there), then from the
 environment, with defaults that are safe for a laptop demo."""
+from email.utils import parseaddr
+
 from django.conf import settings
 
 from riverains.env import env, env_bool, env_int
@@ -73,6 +75,20 @@ def vapid_subject():
 def allow_private_webhooks():
     """Partners' webhooks may point at loopback or private addresses only in development."""
     return _get("RELAY_ALLOW_PRIVATE_WEBHOOKS", env_bool, settings.DEV)
+
+
+def allow_http_webhooks():
+    """Partners' webhooks must be https:// in production; http:// only in development (the demo's
+    catcher, loopback test servers)."""
+    return _get("RELAY_ALLOW_HTTP_WEBHOOKS", env_bool, settings.DEV)
+
+
+def unsubscribe_email():
+    """The address of List-Unsubscribe's mailto: alternative. Mail to it is read by
+    `manage.py unsubscribe_by_mail` (an MTA pipe alias, see README); by default
+    desabonnement@ the domain of DEFAULT_FROM_EMAIL."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "riverains.localhost"
+    return _get("RELAY_UNSUBSCRIBE_EMAIL", env, f"desabonnement@{domain}")
 
 
 def batch_size():

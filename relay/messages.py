@@ -5,6 +5,8 @@ The fixed parts (headline, category, times, link) are in the subscriber's langua
 operator's own text (title, body, impact, change note) stays as written, in French."""
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import formataddr
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -13,6 +15,9 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _, gettext_lazy, pgettext_lazy
 
 from notices.models import Category, RevisionAction
+from riverains.text import strip_controls
+
+from . import conf
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -92,20 +97,22 @@ def for_revision(revision, language=settings.LANGUAGE_CODE):
         starts = paris_time(snap.get("starts_at"))
         ends = paris_time(snap.get("ended_at") or snap.get("expected_end_at"))
         starts_short = short_paris_time(snap.get("starts_at"))
+    # Control characters stored before the inputs refused them go no further: no channel (mail
+    # headers, SMS, push) carries them.
     return NoticeMessage(
-        territory_name=territory.name,
+        territory_name=strip_controls(territory.name, multiline=False),
         territory_slug=territory.slug,
         headline=headline,
-        title=snap.get("title", ""),
-        body=snap.get("body", ""),
-        impact=snap.get("impact", ""),
+        title=strip_controls(snap.get("title", ""), multiline=False),
+        body=strip_controls(snap.get("body", "")),
+        impact=strip_controls(snap.get("impact", "")),
         category=category,
-        site=(snap.get("site") or {}).get("name", ""),
+        site=strip_controls((snap.get("site") or {}).get("name", ""), multiline=False),
         communes=", ".join(c["name"] for c in snap.get("communes", [])),
         starts=starts,
         ends=ends,
         starts_short=starts_short,
-        change_note=revision.change_note,
+        change_note=strip_controls(revision.change_note, multiline=False),
         url=url,
         status=snap.get("status", ""),
         immediate=bool(snap.get("immediate")),
@@ -121,6 +128,27 @@ def manage_url(subscription):
 
     with translation.override(subscription.language):  # /en/… for a resident who subscribed in English
         return absolute(reverse("relay:manage", args=[subscription.territory.slug, manage_token(subscription)]))
+
+
+def unsubscribe_mailto(subscription):
+    """List-Unsubscribe's mailto: alternative, for mail clients without one-click: the manage
+    token in the subject, read by `manage.py unsubscribe_by_mail`."""
+    from .services import manage_token
+
+    return f"mailto:{conf.unsubscribe_email()}?subject=" + quote(f"{UNSUBSCRIBE_SUBJECT} {manage_token(subscription)}")
+
+
+# What unsubscribe_by_mail looks for in a message's subject, before the token.
+UNSUBSCRIBE_SUBJECT = "unsubscribe"
+
+
+def list_id(territory_name, territory_slug):
+    """RFC 2919 List-Id, one list per territory: '"Seine-Estuaire" <seine-estuaire.riverains.example.org>'
+    (the site's host as namespace; "localhost", as the RFC says, when it is an address or a
+    single label). The name is encoded here so that the header stays ASCII whole."""
+    host = urlsplit(settings.SITE_URL).hostname or ""
+    namespace = host if "." in host and not host.replace(".", "").isdigit() else "localhost"
+    return formataddr((territory_name, f"{territory_slug}.{namespace}"))
 
 
 def unsubscribe_url(subscription):

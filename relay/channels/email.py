@@ -11,6 +11,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from public.templatetags.riverains import colon
+from riverains.text import header_text
 
 from .. import messages
 from .base import Channel, PermanentError, TransientError
@@ -93,7 +94,7 @@ def render(items, language):
             subject = f"[{items[0].territory_name}] " + _("Récapitulatif : %(count)d messages") % {"count": len(items)}
         text = render_to_string("relay/email/notice.txt", context)
         html = render_to_string("relay/email/notice.html", context)
-    return " ".join(subject.split()), text, html
+    return header_text(subject), text, html
 
 
 def build_email(subscription, items, rendered=None):
@@ -115,8 +116,10 @@ def build_email(subscription, items, rendered=None):
         body=text,
         to=[subscription.address],
         headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
+            # RFC 8058 one-click (https, POSTed by the mail client), then mailto: for the others.
+            "List-Unsubscribe": f"<{unsubscribe}>, <{messages.unsubscribe_mailto(subscription)}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": messages.list_id(items[0].territory_name, items[0].territory_slug),
             "Auto-Submitted": "auto-generated",
         },
     )

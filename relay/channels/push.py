@@ -38,6 +38,8 @@ class WebPushChannel(Channel):
                 vapid_claims={"sub": conf.vapid_subject()},
                 ttl=TTL_SECONDS,
                 timeout=TIMEOUT,
+                # RFC 8030: an immediate notice may wake a phone in power-saving mode; others wait.
+                headers={"Urgency": "high" if message.immediate else "normal"},
             )
         except WebPushException as e:
             status = getattr(e.response, "status_code", None)

@@ -40,6 +40,19 @@ def test_a_bad_webhook_gets_a_french_message_and_nothing_is_created(world, clien
     assert not Subscription.objects.exists()
 
 
+def test_an_http_webhook_is_refused_in_production_with_a_french_message(world, client, settings):
+    settings.RELAY_ALLOW_HTTP_WEBHOOKS = False  # production: DEBUG and RIVERAINS_DEV off
+    client.force_login(world.coordinator_x)
+
+    response = create(client, world, url="http://partenaire.example/hook")
+
+    assert response.status_code == 422
+    assert "Cette adresse commence par http:// : les messages y circuleraient en clair." in response.content.decode()
+    assert not Subscription.objects.exists()
+    assert create(client, world, url="https://partenaire.example/hook").status_code == 200
+    assert Subscription.objects.get().address == "https://partenaire.example/hook"
+
+
 def test_another_coordinator_cannot_see_or_delete_a_webhook(world, client):
     client.force_login(world.coordinator_x)
     create(client, world)

@@ -1,6 +1,11 @@
+import io
 import re
+from email.message import EmailMessage
+from unittest.mock import patch
+from urllib.parse import unquote
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from notices.models import Notice
@@ -24,7 +29,7 @@ def test_a_subscriber_receives_the_notice_by_email_with_one_click_unsubscribe(wo
     [message] = smtp.inbox.to("riveraine@example.test")
     assert "Torchage sur l'unité de distillation" in message["Subject"]
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    unsubscribe_url = str(message["List-Unsubscribe"]).strip().strip("<>")
+    unsubscribe_url = str(message["List-Unsubscribe"]).split(",")[0].strip().strip("<>")
     assert unsubscribe_url.startswith("http://127.0.0.1:8000/relais/desabonnement/")
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
@@ -275,7 +280,52 @@ def test_each_revision_is_rendered_once_per_language_not_once_per_email(world, s
         token = re.search(rf"http://127\.0\.0\.1:8000{prefix}/seine-estuaire/abonnement/gerer/(\S+)/", text).group(1)
         assert services.subscription_for_manage_token(token).address == rcpts[0]
         assert f"/abonnement/gerer/{token}/" in html
-        unsubscribe = str(message["List-Unsubscribe"]).strip().strip("<>")
+        unsubscribe = str(message["List-Unsubscribe"]).split(",")[0].strip().strip("<>")
         assert unsubscribe in text and unsubscribe in html
         token = re.fullmatch(r"http://127\.0\.0\.1:8000/relais/desabonnement/(\S+)/", unsubscribe).group(1)
         assert services.subscription_for_manage_token(token).address == rcpts[0]
+
+
+def test_list_unsubscribe_offers_a_mailto_alternative_that_unsubscribes(world, smtp, subscriber, settings):
+    settings.RELAY_UNSUBSCRIBE_EMAIL = "desabonnement@riverains.example.org"
+    world.publish()
+    send_pending()
+    [message] = smtp.inbox.to("riveraine@example.test")
+
+    https, mailto = [part.strip().strip("<>") for part in str(message["List-Unsubscribe"]).split(",")]
+    assert https.startswith("http://127.0.0.1:8000/relais/desabonnement/")
+    assert mailto.startswith("mailto:desabonnement@riverains.example.org?subject=unsubscribe%20")
+
+    # What a mail client sends when the resident picks "unsubscribe" and it has no one-click.
+    reply = EmailMessage()
+    reply["From"], reply["To"] = "riveraine@example.test", "desabonnement@riverains.example.org"
+    reply["Subject"] = unquote(mailto.split("?subject=")[1])
+    stdin = io.TextIOWrapper(io.BytesIO(reply.as_bytes()))
+    out = io.StringIO()
+    with patch("sys.stdin", stdin):
+        call_command("unsubscribe_by_mail", stdout=out)
+    assert "unsubscribed" in out.getvalue()
+    assert not Subscription.objects.filter(address="riveraine@example.test").exists()
+
+
+def test_a_forged_mailto_unsubscribe_changes_nothing(world, subscriber):
+    reply = EmailMessage()
+    reply["Subject"] = "unsubscribe eyJzIjoxfQ:forged:signature"
+    with patch("sys.stdin", io.TextIOWrapper(io.BytesIO(reply.as_bytes()))):
+        call_command("unsubscribe_by_mail", stdout=io.StringIO())
+    assert Subscription.objects.filter(pk=subscriber.pk).exists()
+
+
+def test_each_territory_is_its_own_list_id(world, smtp, subscriber, settings):
+    settings.SITE_URL = "https://riverains.example.org"
+    berre = confirmed(world.y, "email", "berre@example.test", list(world.site_c.neighbouring_communes.all()))
+    world.publish()
+    world.publish(site=world.site_c)
+    send_pending()
+
+    [estuary] = smtp.inbox.to(subscriber.address)
+    [etang] = smtp.inbox.to(berre.address)
+    assert str(estuary["List-Id"]) == "Seine-Estuaire <seine-estuaire.riverains.example.org>"
+    # The raw header is ASCII (encoded name), so that filters match the <…> part as typed.
+    raw_header = re.sub(r"\r?\n", "", dict(etang.raw_items())["List-Id"])  # unfolded
+    assert raw_header == "=?utf-8?q?=C3=89tang_de_Berre?= <etang-de-berre.riverains.example.org>"

@@ -82,6 +82,19 @@ def test_a_push_payload_is_encrypted_for_the_browser_and_says_what_happens(world
     assert payload["url"].endswith(f"/seine-estuaire/messages/{notice.pk}/")
 
 
+def test_an_immediate_notice_is_pushed_with_high_urgency_a_planned_one_with_normal(world, receiver, browser):
+    world.publish(immediate=True, title="Odeur en cours")
+    world.publish(title="Essai de sirène prévu")
+
+    assert send_pending().sent == 2
+
+    urgencies = {}
+    for headers, body in receiver.requests:
+        payload = json.loads(http_ece.decrypt(body, private_key=browser[1], auth_secret=browser[2], version="aes128gcm"))
+        urgencies[payload["body"].split(" (")[0]] = headers["urgency"]
+    assert urgencies == {"Odeur en cours": "high", "Essai de sirène prévu": "normal"}
+
+
 def test_an_english_push_notification_has_its_fixed_parts_in_english(world, receiver, browser):
     subscription, key, auth = browser
     subscription.language = "en"
