@@ -29,8 +29,17 @@ def month_label(day):
     return date_format(day, "F Y")
 
 
+def short_month_label(day):
+    # "N" gives each month its own abbreviation ("juin 26", "juil. 26"); "M" calls June and July "Jui".
+    return date_format(day, "N y")
+
+
 def day_label(day):
-    return date_format(day, "j M Y")
+    return date_format(day, "j F Y")
+
+
+def short_day_label(day):
+    return date_format(day, "j N y")
 
 
 def duration_label(delta):
@@ -77,7 +86,7 @@ def notices_by_month(territory, period):
     if busiest := _busiest(items, month_label):
         summary += " " + _("Mois le plus chargé : %(month)s.") % {"month": busiest}
     title = _("Messages par mois")
-    chart = charts.column_chart("c-month", title, summary, items, lambda m: date_format(m, "M y"), _tick_every(len(items), 12))
+    chart = charts.column_chart("c-month", title, summary, items, short_month_label, _tick_every(len(items), 12))
     return Figure("messages-par-mois", title, summary, [_("Mois"), _("Messages")],
                   [(month_label(m), n) for m, n in items], chart)
 
@@ -202,7 +211,7 @@ def subscribers_over_time(territory, period):
     summary = ngettext("%(n)d abonné confirmé en fin de période.", "%(n)d abonnés confirmés en fin de période.", last) % {"n": last}
     title = _("Abonnés par canal, mois après mois")
     rows = [(month_label(m), *per.values(), sum(per.values())) for m, per in series]
-    chart = charts.column_chart("c-subs", title, summary, totals, lambda m: date_format(m, "M y"), _tick_every(len(totals), 12))
+    chart = charts.column_chart("c-subs", title, summary, totals, short_month_label, _tick_every(len(totals), 12))
     return Figure("abonnes-par-canal", title, summary, [_("Mois")] + channels + [_("Total")], rows, chart,
                   notes=_departures_note(figures.month_end(period.start, period)))
 
@@ -250,7 +259,7 @@ def reports_per_week(territory, period):
     points = [(week, n) for week, n, _e in rows]
     return Figure("signalements-par-semaine", title, summary, [_("Semaine du"), _("Signalements"), _("Expliqués")],
                   [(w.isoformat(), n, e) for w, n, e in rows],
-                  charts.column_chart("c-reports", title, summary, points, day_label, _tick_every(len(points), 8)))
+                  charts.column_chart("c-reports", title, summary, points, short_day_label, _tick_every(len(points), 8)))
 
 
 def episodes(territory, period):
@@ -269,7 +278,7 @@ def episodes(territory, period):
 
 
 def _first_of_month_label(day):
-    return date_format(day, "M") if day.day == 1 else ""
+    return date_format(day, "N") if day.day == 1 else ""
 
 
 def _tick_every(count, most):

@@ -5,7 +5,9 @@ a period starts at local midnight whatever the daylight-saving offset — and re
 values (lists of (label, value), numbers, timedeltas). Presentation lives in stats.dashboard.
 
 "Notices of the period" are the published notices (scheduled, ongoing or ended; not drafts, not
-cancelled or withdrawn) whose start falls in the period: what residents could see happen."""
+cancelled or withdrawn) whose start falls in the period and has come: what residents could see
+happen. An operation scheduled after now counts once it begins, on the console page and in the
+yearly report alike (both call these functions), so that the same year gives the same figures."""
 import statistics
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -16,6 +18,7 @@ from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate, TruncWeek
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from notices.models import Category, Kind, Notice, Status
@@ -113,8 +116,17 @@ def _median(durations):
 # --- notices ---------------------------------------------------------------------------------
 
 
+def figures_as_of():
+    """The moment the figures stop at: now. A period reaching past it is counted up to it."""
+    return timezone.now()
+
+
+def _started(period):
+    return _in_period("starts_at", period) & Q(starts_at__lte=figures_as_of())
+
+
 def notices(territory, period):
-    return Notice.objects.filter(_in_period("starts_at", period), territory=territory, status__in=COUNTED_STATUSES)
+    return Notice.objects.filter(_started(period), territory=territory, status__in=COUNTED_STATUSES)
 
 
 def notice_count(territory, period):
@@ -122,8 +134,16 @@ def notice_count(territory, period):
 
 
 def cancelled_count(territory, period):
-    """Announced, then cancelled by the operator or withdrawn by the coordinator."""
-    return Notice.objects.filter(_in_period("starts_at", period), territory=territory, status=Status.CANCELLED).count()
+    """Announced, then cancelled by the operator or withdrawn by the coordinator (by the date the
+    operation was to start, as for the others)."""
+    return Notice.objects.filter(_started(period), territory=territory, status=Status.CANCELLED).count()
+
+
+def counted_until(period):
+    """The moment the period's figures stop at, when it is before the period's end (a period that
+    runs past now), else None."""
+    now = figures_as_of()
+    return now if now < period.end_at else None
 
 
 def notices_by_month(territory, period):

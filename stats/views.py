@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from territories.models import Territory
 
-from . import counting, dashboard, exports, yearly
+from . import counting, dashboard, exports, figures, yearly
+from .figures import Period
 from .forms import period_form
 
 FIRST_YEAR = 2020
@@ -22,6 +23,11 @@ def _territory(request, slug):
 
 def _report_years():
     return list(range(timezone.localdate().year, FIRST_YEAR - 1, -1))
+
+
+def _year_links(years):
+    """(year, query of that whole year): the same figures on screen as in that year's PDF."""
+    return [(year, urlencode({"du": Period.year(year).start, "au": Period.year(year).last_day})) for year in years]
 
 
 def index(request):
@@ -36,11 +42,12 @@ def index(request):
 def territory_stats(request, territory):
     territory = _territory(request, territory)
     form = period_form(request)
-    context = {"territory": territory, "form": form, "years": _report_years()}
+    context = {"territory": territory, "form": form, "years": _year_links(_report_years()[:4])}
     if not form.is_bound or form.is_valid():
         counting.flush()  # the last minute's views too
         period = form.period
         context.update(period=period, period_query=urlencode({"du": period.start, "au": period.last_day}),
+                       counted_until=figures.counted_until(period),
                        figures=dashboard.build(territory, period),
                        key_figures=dashboard.key_figures(territory, period))
     return render(request, "stats/territory.html", context, status=200 if context.get("period") else 400)

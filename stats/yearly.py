@@ -31,6 +31,7 @@ def context(territory, year):
         "year": year,
         "previous_year": year - 1,
         "comparison": comparison(territory, year),
+        "counted_until": figures.counted_until(period),
         "figures": [f for builder in REPORT_FIGURES if (f := builder(territory, period)) is not None],
         "categories": categories,
         "cross": [(site, [per_site.get(c, 0) for c in categories], sum(per_site.values())) for site, per_site in cross.items()],
