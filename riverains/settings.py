@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "riverains.ratelimit",  # rate limits counted in the database, shared by every process
     "territories",
     "notices",
     "public",
@@ -138,6 +139,7 @@ SCHEDULER_JOBS = [
     ("purge_report_emails", 3600),  # reporters' e-mail addresses past their retention
     ("anonymise_reports", 3600),  # old reports keep no comment, pseudonym nor exact position
     ("flush_page_views", 60),  # audience counters, from the cache into daily rows
+    ("purge_rate_limits", 3600),  # rate-limit counters whose window has ended
 ]
 
 # nginx's log of the public pages it served from its micro-cache (deploy/nginx/riverains.conf):
