@@ -133,13 +133,48 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("échec définitif")
 
 
-class Delivery(models.Model):
-    """One revision to one subscription on one channel: the outbox row."""
+class MessageKind(models.TextChoices):
+    """What a delivery carries: a notice's revision, or one of the messages a person receives
+    from Riverains outside the fan-out — all through the same outbox, sender, retries and errors."""
 
-    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="deliveries")
+    NOTICE = "notice", _("message d'un site")
+    CONFIRMATION = "confirmation", _("confirmation d'abonnement")
+    INVITATION = "invitation", _("invitation à la console")
+    PASSWORD_RESET = "password_reset", _("mot de passe oublié")
+    REPORT_ANSWER = "report_answer", _("réponse à un signalement")
+    EPISODE = "episode", _("épisode de signalements")
+
+
+class Priority(models.IntegerChoices):
+    """Claimed lowest first: someone waiting for a code or a link goes before a fan-out of
+    thousands of notices."""
+
+    WAITING = 0, _("une personne attend ce message")
+    STAFF = 1, _("équipe du territoire, signaleurs")
+    BULK = 5, _("envoi aux abonnés")
+
+
+class Delivery(models.Model):
+    """One message to one recipient on one channel: the outbox row. Mostly a notice's revision to
+    a subscription; otherwise (`kind`) a confirmation, an invitation, a password reset, an answer
+    to a reporter or an episode alert, built at send time by its kind (relay.transactional)."""
+
+    # Empty for messages that are not a notice.
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries")
     # Kept (as NULL) when the subscriber leaves, so the coordinator's counts stay true.
     subscription = models.ForeignKey(Subscription, on_delete=models.SET_NULL, null=True, related_name="deliveries")
     channel = models.CharField(max_length=10, choices=ChannelKind.choices)
+    kind = models.CharField(_("message"), max_length=20, choices=MessageKind.choices, default=MessageKind.NOTICE)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.BULK)
+    # The recipient when it is not a subscription: an invitee, a staff member, a reporter.
+    address = models.CharField(max_length=1000, blank=True)
+    # Whose console shows the message (notices: their own territory).
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # The row the message is about (an invitation, a user, a report, an episode), per `kind`.
+    reference = models.PositiveBigIntegerField(null=True, blank=True)
+    # What the kind's builder needs besides `reference`; never a secret (links with a token are
+    # made at send time, so that a copy of the database holds no working link).
+    payload = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
@@ -160,13 +195,23 @@ class Delivery(models.Model):
             models.UniqueConstraint(fields=["revision", "subscription", "channel"], name="unique_delivery"),
         ]
         indexes = [
-            models.Index(fields=["status", "next_attempt_at"], name="relay_delivery_due"),
+            models.Index(fields=["status", "priority", "next_attempt_at"], name="relay_delivery_due_first"),
+            models.Index(fields=["kind", "reference"], name="relay_delivery_message", condition=~Q(kind="notice")),
             models.Index(fields=["claim_id"], name="relay_delivery_claim", condition=~Q(claim_id="")),
             models.Index(fields=["lease_until"], name="relay_delivery_lease", condition=Q(status="sending")),
         ]
 
     def __str__(self):
+        if self.kind != MessageKind.NOTICE:
+            return f"{self.channel} {self.kind} #{self.reference or self.subscription_id} {self.status}"
         return f"{self.channel} r{self.revision_id} s{self.subscription_id} {self.status}"
+
+    @property
+    def recipient(self):
+        """The address this message goes to; empty once the subscriber has left."""
+        if self.address:
+            return self.address
+        return self.subscription.address if self.subscription is not None else ""
 
 
 RECENT_DELIVERIES = 50

@@ -14,6 +14,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     Value,
@@ -24,7 +25,7 @@ from django.utils import timezone
 from notices.signals import revision_created
 
 from . import conf
-from .models import ChannelKind, Delivery, DeliveryStatus, Digest, Subscription
+from .models import ChannelKind, Delivery, DeliveryStatus, Digest, MessageKind, Priority, Subscription
 
 logger = logging.getLogger(__name__)
 BATCH = 5000
@@ -81,7 +82,7 @@ def write_outbox(notice, revision, now=None):
 
 
 COLUMNS = ["revision_id", "subscription_id", "channel", "status", "attempts", "next_attempt_at",
-           "claim_id", "last_error", "created_at"]
+           "claim_id", "last_error", "created_at", "kind", "priority", "address", "territory_id", "payload"]
 
 
 def _insert_select(subscriptions, revision, due_at, now):
@@ -95,8 +96,13 @@ def _insert_select(subscriptions, revision, due_at, now):
         c_claim=Value("", output_field=CharField()),
         c_error=Value("", output_field=CharField()),
         c_created=Value(now, output_field=DateTimeField()),
+        c_kind=Value(MessageKind.NOTICE.value, output_field=CharField()),
+        c_priority=Value(Priority.BULK.value, output_field=IntegerField()),
+        c_address=Value("", output_field=CharField()),
+        c_territory=F("territory_id"),
+        c_payload=Value({}, output_field=JSONField()),
     ).values_list("c_revision", "c_subscription", "c_channel", "c_status", "c_attempts", "c_next", "c_claim",
-                  "c_error", "c_created")
+                  "c_error", "c_created", "c_kind", "c_priority", "c_address", "c_territory", "c_payload")
     select_sql, params = rows.query.sql_with_params()
     table = connection.ops.quote_name(Delivery._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
@@ -111,7 +117,8 @@ def _bulk_create(subscriptions, revision, due_at, now):
     added = 0
     batch = []
     for pk, channel in subscriptions.values_list("pk", "channel").iterator(chunk_size=BATCH):
-        batch.append(Delivery(revision=revision, subscription_id=pk, channel=channel, next_attempt_at=due_at, created_at=now))
+        batch.append(Delivery(revision=revision, subscription_id=pk, channel=channel, next_attempt_at=due_at,
+                              created_at=now, territory_id=revision.notice.territory_id))
         if len(batch) >= BATCH:
             added += len(Delivery.objects.bulk_create(batch, ignore_conflicts=True))
             batch = []
