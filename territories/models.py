@@ -3,7 +3,7 @@ act on them. Row scoping lives in one place per model (`for_user`), as NetBox do
 `restrict()`: every view, API endpoint and service asks the same question the same way."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -23,6 +23,28 @@ french_phone = RegexValidator(
     r"^(\+33 ?[1-9]|0 ?[1-9])([ .]?\d{2}){4}$",
     _("Saisissez un numéro de téléphone français, par exemple 0 800 123 456 ou 02 35 00 00 00."),
 )
+
+
+# Where the mobile numbers that may subscribe by SMS come from, by calling code: France (+33),
+# its overseas departments (+262 La Réunion and Mayotte, +590 Guadeloupe, Saint-Martin and
+# Saint-Barthélemy, +594 Guyane, +596 Martinique: residents keep these numbers when they move)
+# and the neighbours whose frontier workers and residents live near French sites (Belgium,
+# Switzerland, Germany, Luxembourg, Monaco, Italy, Spain, Andorra). "SMS pumping" has a platform
+# send confirmation codes to numbers that pay whoever runs them, mostly far away: the rest of
+# the world is refused unless the coordinator adds it.
+DEFAULT_SMS_COUNTRIES = "+33 +262 +590 +594 +596 +32 +41 +49 +352 +377 +39 +34 +376"
+DEFAULT_SMS_CONFIRMATIONS_PER_HOUR = 50
+CALLING_CODE = RegexValidator(r"^\+[1-9]\d{0,4}$")
+
+
+def validate_calling_codes(value):
+    codes = value.split()
+    wrong = [code for code in codes if not CALLING_CODE.regex.match(code)]
+    if wrong:
+        raise ValidationError(
+            _("Indicatif non reconnu : %(codes)s. Écrivez les indicatifs séparés par des espaces, par exemple +33 +32 +41."),
+            params={"codes": " ".join(wrong[:5])[:100]},
+        )
 
 
 def validate_slug_not_reserved(value):
@@ -121,6 +143,19 @@ class Territory(models.Model):
     # The status above is a default until the coordinator confirms it: the public accessibility
     # statement lists it for every published territory (go-live checklist).
     accessibility_confirmed_at = models.DateTimeField(_("état de conformité confirmé le"), null=True, blank=True)
+    sms_countries = models.CharField(
+        _("indicatifs autorisés pour les abonnements par SMS"), max_length=200, blank=True, default=DEFAULT_SMS_COUNTRIES,
+        validators=[validate_calling_codes],
+        help_text=_("Séparés par des espaces. Les numéros des autres pays ne peuvent pas s'abonner par SMS : c'est "
+                    "une protection contre la fraude aux SMS (envois de codes vers des numéros surtaxés). "
+                    "Par défaut : la France, ses départements d'outre-mer et les pays voisins."),
+    )
+    sms_confirmations_per_hour = models.PositiveIntegerField(
+        _("SMS de confirmation par heure, au plus"), default=DEFAULT_SMS_CONFIRMATIONS_PER_HOUR,
+        validators=[MaxValueValidator(10_000)],
+        help_text=_("Au-delà, les nouveaux abonnements par SMS sont refusés pendant l'heure (l'e-mail reste possible) "
+                    "et la coordination est prévenue par e-mail."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -136,6 +171,10 @@ class Territory(models.Model):
 
     def get_absolute_url(self):
         return reverse("public:territory", args=[self.slug])
+
+    @property
+    def sms_calling_codes(self):
+        return self.sms_countries.split()
 
 
 class Partner(models.Model):
