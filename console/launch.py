@@ -33,6 +33,10 @@ def checklist(territory):
     signed_in = operators.filter(user__last_login__isnull=False).count()
     test_withdrawn = Revision.objects.filter(notice__territory=territory, action=RevisionAction.WITHDRAWN).exists()
     slug = territory.slug
+    invite_url = reverse("console:invite", args=[slug])
+    organization = territory.organizations.filter(is_active=True).order_by("pk").first()
+    if organization:
+        invite_url += f"?adherent={organization.pk}"
     test_url = ""
     if site_count:
         test_url = reverse("console:notice_create") + f"?site={sites.first().pk}&categorie=autre&essai=1"
@@ -45,7 +49,7 @@ def checklist(territory):
              _("Ajouter un adhérent et son site"), reverse("console:organization_create", args=[slug])),
         Step("operator", _("Un rédacteur qui s'est déjà connecté"), signed_in > 0,
              _("%(signed)s rédacteur(s) connecté(s) sur %(count)s.") % {"signed": signed_in, "count": operators.count()},
-             _("Inviter un rédacteur"), reverse("console:invite", args=[slug])),
+             _("Inviter un rédacteur"), invite_url),
         Step("phone", _("Le numéro vert de la ligne téléphonique"), bool(territory.toll_free_number),
              territory.toll_free_number or _("Pas encore de numéro."),
              _("Renseigner le numéro"), reverse("console:territory_edit", args=[slug]) + "#reglages"),
