@@ -27,6 +27,7 @@ territories appear; drafts never do.
   docs/open-data.md."""
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from urllib.parse import urlsplit
@@ -40,6 +41,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, linebreaks
+from django.utils.xmlutils import SimplerXMLGenerator
 from lxml import etree
 
 from api.cache import serve_fingerprinted
@@ -53,6 +55,8 @@ from notices.models import (
     Status,
 )
 from public.cache import published_territory
+from riverains.licence import LICENCE_NAME, LICENCE_URL
+from riverains.text import plain_text, xml_text
 
 FEED_ENTRIES = 50
 ICS_PAST_DAYS = 30
@@ -97,10 +101,38 @@ def _host():
 # --- Atom ----------------------------------------------------------------------------------
 
 
+class XmlSafeGenerator(SimplerXMLGenerator):
+    """Drops what XML 1.0 cannot carry instead of failing: one control character in one site's
+    name must not take the whole territory's feed down (Django's generator raises)."""
+
+    def characters(self, content):
+        super().characters(xml_text(content))
+
+    def startElement(self, name, attrs):
+        super().startElement(name, {key: xml_text(value) for key, value in (attrs or {}).items()})
+
+
+class LicensedAtomFeed(Atom1Feed):
+    """Atom 1.0 written by XmlSafeGenerator, with the data's licence (RFC 4946 link and rights)."""
+
+    def write(self, outfile, encoding):
+        handler = XmlSafeGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        handler.addQuickElement("link", "", {"rel": "license", "href": LICENCE_URL})
+
+
 class RevisionFeed(Feed):
     """One entry per revision of the territory's published notices."""
 
-    feed_type = Atom1Feed
+    feed_type = LicensedAtomFeed
+    feed_copyright = LICENCE_NAME
 
     def get_object(self, request, territory):
         return territory
@@ -210,7 +242,7 @@ def cap_alert_xml(revision, earlier):
 
     def add(parent, name, text):
         element = etree.SubElement(parent, f"{{{CAP_NS}}}{name}")
-        element.text = str(text)
+        element.text = xml_text(str(text))  # lxml refuses control characters: drop them
         return element
 
     sender = _cap_sender(territory)
@@ -333,7 +365,7 @@ def calendar_ics(territory):
     calendar.add("prodid", "-//Riverains//Opérations programmées//FR")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"Riverains — {territory.name} — opérations programmées")
+    calendar.add("x-wr-calname", plain_text(f"Riverains — {territory.name} — opérations programmées"))
     calendar.add("x-wr-timezone", "Europe/Paris")
     for notice in planned_notices(territory):
         calendar.add_component(_event(notice))
@@ -351,10 +383,12 @@ def _event(notice):
     end = notice.ended_at or notice.expected_end_at
     if end:
         event.add("dtend", end.astimezone(utc))
-    event.add("summary", notice.title)
+    # RFC 5545 allows no control character in a text value but tab (line breaks are escaped):
+    # rows stored before the forms refused them are cleaned here.
+    event.add("summary", plain_text(notice.title))
     reason = f"Motif : {notice.public_reason}" if notice.public_reason else ""
-    event.add("description", "\n\n".join(p for p in [notice.body, notice.impact, reason] if p))
-    event.add("location", f"{notice.site.name}, {notice.site.commune.name}")
+    event.add("description", plain_text("\n\n".join(p for p in [notice.body, notice.impact, reason] if p)))
+    event.add("location", plain_text(f"{notice.site.name}, {notice.site.commune.name}"))
     event.add("geo", (float(notice.site.latitude), float(notice.site.longitude)))
     event.add("categories", [_label(Category, notice.category)])
     event.add("url", _french_url("public:notice", notice.territory.slug, notice.pk))
@@ -401,13 +435,18 @@ CSV_COLUMNS = [
     "public_reason",    # reason of a cancellation or withdrawal
     "url",              # public page of the notice
 ]
-# A spreadsheet runs a cell starting with one of these as a formula ("CSV injection"): such a cell
-# gets a leading apostrophe, which spreadsheets show as text and everyone else can strip.
+# CSV injection (OWASP): a spreadsheet runs a cell starting with one of these as a formula. So
+# does one that splits the file on another separator (French spreadsheets use ";") or ignores the
+# quotes, for which a new cell starts after a separator or a line break inside ours: a formula
+# character there is guarded too. The guard is a single quote, which spreadsheets show as text
+# and anyone else can strip (docs/open-data.md), and every cell is quoted.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_AFTER_SEPARATOR = re.compile(r"(?<=[,;\t\n])(?=[=+\-@])")
 
 
 def neutralise(value):
-    text = "" if value is None else str(value)
+    """A CSV cell: control characters dropped (line feeds and tabs kept), formulas guarded."""
+    text = FORMULA_AFTER_SEPARATOR.sub("'", plain_text("" if value is None else str(value)))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -444,7 +483,7 @@ def _csv_row(revision):
 
 def notices_csv(territory):
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writeheader()
     for revision in _public_revisions(territory).order_by("notice_id", "number").iterator(chunk_size=500):
         writer.writerow({name: neutralise(value) for name, value in _csv_row(revision).items()})

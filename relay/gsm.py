@@ -22,6 +22,8 @@ def to_gsm(text):
             out.append(char)
         elif char in REPLACEMENTS:
             out.append(REPLACEMENTS[char])
+        elif unicodedata.category(char) in ("Cc", "Cf", "Cs"):
+            continue  # control and format characters (bidi overrides, zero widths): nothing to show
         else:
             plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
             out.append(plain if plain else "?")

@@ -10,6 +10,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from riverains.text import header_text
+
 from . import gsm, messages, services
 from .channels.base import TransientError
 from .channels.sms import send_sms
@@ -50,7 +52,8 @@ def _email_confirmation(subscription):
         token = services.confirm_link_token(subscription, secret)
         context["confirm_url"] = messages.absolute(reverse("relay:confirm", args=[territory.slug, token]))
         template, subject = "relay/email/confirm.txt", f"[{territory.name}] " + _("Confirmer votre abonnement")
-    message = EmailMultiAlternatives(subject=subject, body=render_to_string(template, context), to=[subscription.address])
+    message = EmailMultiAlternatives(subject=header_text(subject), body=render_to_string(template, context),
+                                     to=[subscription.address])
     message.send()
 
 

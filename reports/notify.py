@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notices.models import Notice
+from riverains.text import header_text
 from territories.models import Role
 
 from . import episodes
@@ -42,7 +43,7 @@ def episode_opened(episode_id):
             "url": settings.SITE_URL + reverse("console:reports_episode", args=[episode.pk]),
         }
         subject = _("Épisode de signalements non expliqués — %(territory)s") % {"territory": episode.territory.name}
-        send_mail(subject, render_to_string("reports/email/episode_opened.txt", context),
+        send_mail(header_text(subject), render_to_string("reports/email/episode_opened.txt", context),
                   settings.DEFAULT_FROM_EMAIL, recipients)
 
 
@@ -64,5 +65,5 @@ def _tell(report, template, context):
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Votre signalement du %(date)s") % {"date": timezone.localtime(report.observed_at).strftime("%d/%m/%Y")}
         body = render_to_string(template, context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [report.email])
+    send_mail(header_text(subject), body, settings.DEFAULT_FROM_EMAIL, [report.email])
     Report.objects.filter(pk=report.pk).update(email="")

@@ -19,6 +19,7 @@ from django.utils.translation import override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from riverains.text import xml_text
 from territories.models import Territory
 
 from . import conf, signature
@@ -69,7 +70,9 @@ class Reply:
         self._script = None
 
     def say(self, text, parent=None):
-        ET.SubElement(self.root if parent is None else parent, "Say", language=LANGUAGE).text = text
+        # ElementTree escapes markup but writes control characters as they are, which no XML
+        # parser reads: a row stored before the forms refused them must not break the call.
+        ET.SubElement(self.root if parent is None else parent, "Say", language=LANGUAGE).text = xml_text(text)
 
     def play_section(self, name, parent=None):
         """The pre-generated audio of a part of the bulletin, or its text spoken by the provider."""

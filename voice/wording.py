@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from riverains.text import strip_controls
+
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre"]
@@ -176,8 +178,10 @@ def _spoken_time(match):
 
 
 def speakable(text):
-    """Operator text as it should be read aloud."""
-    text = EMAIL.sub(lambda m: _strip_address(m, "l'adresse électronique indiquée sur le site internet"), text or "")
+    """Operator text as it should be read aloud (control characters, which no voice reads and no
+    TwiML carries, become blanks)."""
+    text = strip_controls(text or "", multiline=False)
+    text = EMAIL.sub(lambda m: _strip_address(m, "l'adresse électronique indiquée sur le site internet"), text)
     text = URL.sub(lambda m: _strip_address(m, "le site internet"), text)
     for pattern, replacement in ABBREVIATIONS:
         text = re.sub(pattern, replacement, text)
