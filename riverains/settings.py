@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "console",
     "relay",
     "reports",
+    "zones",
     "voice",
     "demo",
     "stats",
@@ -139,6 +140,7 @@ SCHEDULER_JOBS = [
     ("purge_report_emails", 3600),  # reporters' e-mail addresses past their retention
     ("anonymise_reports", 3600),  # old reports keep no comment, pseudonym nor exact position
     ("flush_page_views", 60),  # audience counters, from the cache into daily rows
+    ("refresh_zones", 3600),  # wind forecasts and perception zones of current notices
     ("purge_rate_limits", 3600),  # rate-limit counters whose window has ended
 ]
 
