@@ -33,11 +33,12 @@ PLUME_KINDS = (ODOUR, SMOKE)
 class Ranges:
     """What a territory may tune (zones.models.ZoneSettings holds the stored values)."""
 
-    odour_km: float = 6.0
-    smoke_km: float = 8.0
-    noise_km: float = 3.0
-    light_day_km: float = 6.0
-    light_night_km: float = 12.0
+    # The reports app's reach of each kind (reports.conf.REPORTS_RANGE_KM), as a starting point.
+    odour_km: float = 8.0
+    smoke_km: float = 10.0
+    noise_km: float = 5.0
+    light_day_km: float = 10.0
+    light_night_km: float = 15.0
     calm_kmh: float = 3.0  # below this the air carries smells in no particular direction
     calm_share: float = 0.35  # in calm air, a disc of this share of the range
     widest_degrees: float = 40.0  # half-angle of a plume in a light wind
