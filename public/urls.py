@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import app, views
 
 app_name = "public"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("comprendre/<slug:slug>/", views.explainer_detail, name="explainer"),
     path("<slug:territory>/", views.territory, name="territory"),
     path("<slug:territory>/etat.json", views.live_state, name="live_state"),
+    path("<slug:territory>/manifest.webmanifest", app.territory_manifest, name="manifest"),
     path("<slug:territory>/historique/", views.history, name="history"),
     path("<slug:territory>/messages/<int:pk>/", views.notice_detail, name="notice"),
     path("<slug:territory>/sites/<int:pk>-<slug:slug>/", views.site_detail, name="site"),

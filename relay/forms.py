@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from notices.models import Category
+from riverains.collation import FrenchOrderIterator, french_sorted
+from riverains.widgets import CommunePicker
 from territories.models import Site
 
 from .models import SOCIAL_CHANNELS, ChannelKind, Digest
@@ -12,6 +14,8 @@ PUBLIC_CHANNELS = [(k, label) for k, label in ChannelKind.choices if k != Channe
 
 
 class CommuneChoiceField(forms.ModelMultipleChoiceField):
+    iterator = FrenchOrderIterator  # Épouville before Yébleron
+
     def label_from_instance(self, commune):
         postcodes = ", ".join(commune.postcode_list)
         return f"{commune.name} ({postcodes})" if postcodes else commune.name
@@ -19,7 +23,7 @@ class CommuneChoiceField(forms.ModelMultipleChoiceField):
 
 def folded(text):
     """Lower case, without accents, hyphens or apostrophes: "st-Etienne" finds "Saint-Étienne"
-    only as far as the words typed, but "etretat" finds "Étretat". Same rule as relay-communes.js."""
+    only as far as the words typed, but "etretat" finds "Étretat". Same rule as commune-picker.js."""
     text = unicodedata.normalize("NFD", text or "")
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     for mark in "-'’":
@@ -44,7 +48,9 @@ class PreferencesForm(forms.Form):
         help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs. Tapez le début du nom pour aller à une commune."),
         error_messages={"required": _("Choisissez au moins une commune."),
                         "invalid_choice": _("Choisissez des communes de la liste.")},
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        # A search with suggestions and chips (commune-picker.js); without JavaScript this list,
+        # narrowed by the GET search of relay/_commune_search.html.
+        widget=CommunePicker(attrs={"size": 8}, search_input="relay-commune-query"),
     )
     sites = forms.ModelMultipleChoiceField(
         label=_("Seulement ces sites (facultatif)"), queryset=None, required=False,
@@ -78,9 +84,10 @@ class PreferencesForm(forms.Form):
         chosen (so that none is dropped); any commune of the territory is still accepted."""
         field = self.fields["communes"]
         chosen = {str(v) for v in (self["communes"].value() or [])}
-        found = [c for c in field.queryset if commune_matches(c, self.commune_search)]
+        communes = french_sorted(field.queryset, key=field.label_from_instance)
+        found = [c for c in communes if commune_matches(c, self.commune_search)]
         self.commune_matches = len(found)
-        shown = [c for c in field.queryset if c in found or str(c.pk) in chosen]
+        shown = [c for c in communes if c in found or str(c.pk) in chosen]
         field.widget.choices = [(c.pk, field.label_from_instance(c)) for c in shown]
 
 

@@ -15,11 +15,13 @@ urlpatterns = [
     path("relais/", include("relay.hooks_urls")),  # inbound SMS, push endpoints, widget
     path("signalements/", include("reports.hooks_urls")),
     path("", include("public.feed_urls")),
+    path("", include("public.app_urls")),  # /sw.js, /manifest.webmanifest, /favicon.ico
 ]
 urlpatterns += i18n_patterns(
     path("console/", include("console.urls")),
     path("", include("relay.urls")),  # subscribe, confirm, manage preferences
     path("", include("reports.urls")),  # residents' reports
+    path("", include("zones.urls")),  # the zone model's page, under comprendre/
     path("", include("public.urls")),
     prefix_default_language=False,
 )

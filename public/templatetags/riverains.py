@@ -118,3 +118,21 @@ def page_in_language(context, language):
 def colon():
     """The colon after a label: « Motif : » in French, "Reason:" in English (no space before)."""
     return ":" if _english() else " :"
+
+
+@register.filter
+def until(value):
+    """The end of a current notice on one short line: « jusqu'à 18 h », « jusqu'à demain 16 h »."""
+    if not value:
+        return _("fin non précisée")
+    local = timezone.localtime(value)
+    moment = clock(local) if local.date() == timezone.localdate() else when(value)
+    return _("jusqu'à %(moment)s") % {"moment": moment}
+
+
+@register.filter
+def french_order(items):
+    """Names (or things with a name) in French alphabetical order: Épouville before Yébleron."""
+    from riverains.collation import french_sorted
+
+    return french_sorted(items, key=lambda item: getattr(item, "name", item))

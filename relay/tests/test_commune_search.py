@@ -1,5 +1,5 @@
 """Choosing communes by name or postcode: the GET search that works without JavaScript
-(static/js/relay-communes.js filters the same list as you type)."""
+(static/js/commune-picker.js offers the same communes as suggestions while you type)."""
 import re
 
 import pytest

@@ -2,6 +2,9 @@
 // worker and put the subscription in the hidden field before sending the form.
 (function () {
   "use strict";
+  // Errors take the focus, so that a screen reader and a thumb both land on what to fix.
+  var errors = document.getElementById("erreurs");
+  if (errors) { errors.focus(); }
   var form = document.getElementById("relay-subscribe");
   if (!form) { return; }
   var status = document.getElementById("relay-push-status");
@@ -21,7 +24,7 @@
   if (pushRadio && !supported) {
     pushRadio.disabled = true;
     var label = form.querySelector("label[for=" + pushRadio.id + "]");
-    if (label) { label.textContent += " (non disponible dans ce navigateur)"; }
+    if (label) { label.textContent += " " + form.dataset.unavailable; }
   }
 
   function selectedChannel() {
@@ -38,8 +41,8 @@
   form.addEventListener("submit", function (event) {
     if (selectedChannel() !== "push" || hidden.value) { return; }
     event.preventDefault();
-    status.textContent = "Votre navigateur va vous demander l'autorisation d'afficher des notifications…";
-    navigator.serviceWorker.register(form.dataset.sw).then(function (registration) {
+    status.textContent = form.dataset.asking;
+    navigator.serviceWorker.register(form.dataset.sw, { scope: form.dataset.swScope || "/" }).then(function (registration) {
       return navigator.serviceWorker.ready.then(function () {
         return registration.pushManager.subscribe({
           userVisibleOnly: true,
@@ -50,7 +53,7 @@
       hidden.value = JSON.stringify(subscription.toJSON());
       form.submit();
     }).catch(function () {
-      status.textContent = "Les notifications ont été refusées ou ne sont pas disponibles. Choisissez l'e-mail ou le SMS.";
+      status.textContent = form.dataset.refused;
     });
   });
 })();

@@ -1,0 +1,49 @@
+/* Every public page: the service worker (offline copies, web push) and the offline notice.
+ *
+ * The worker (/sw.js) shows the last copy of a page when there is no network. This script then
+ * says so at the top of the page: "Hors ligne : dernière mise à jour à 08 h 05", the time this
+ * device last loaded the page online (kept in localStorage: no cookie, nothing sent), and
+ * reloads the page as soon as the network is back. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var banner = document.getElementById("hors-ligne");
+  var KEY = "riverains:vu:" + window.location.pathname;
+
+  if ("serviceWorker" in navigator && script && script.dataset.sw) {
+    navigator.serviceWorker.register(script.dataset.sw, { scope: "/" }).catch(function () { /* no offline copy, that's all */ });
+  }
+  if (!banner) { return; }
+
+  function store(key, value) {
+    try { window.localStorage.setItem(key, value); } catch (e) { /* private browsing: nothing kept */ }
+  }
+
+  function read(key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  }
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function showOffline() {
+    var seen = parseInt(read(KEY), 10);
+    if (seen) {
+      var when = new Date(seen);
+      var hour = banner.dataset.hour.replace("%(h)s", pad(when.getHours())).replace("%(m)s", pad(when.getMinutes()));
+      banner.textContent = banner.dataset.template.replace("%(time)s", hour);
+    } else {
+      banner.textContent = banner.dataset.unknown;
+    }
+    banner.hidden = false;
+  }
+
+  if (navigator.onLine) {
+    store(KEY, String(Date.now()));
+  } else {
+    showOffline();
+  }
+  window.addEventListener("offline", showOffline);
+  window.addEventListener("online", function () {
+    if (!banner.hidden) { window.location.reload(); }
+  });
+})();
