@@ -103,9 +103,13 @@ def retry_base_seconds():
     return _get("RELAY_RETRY_BASE_SECONDS", env_int, 30)
 
 
-def sending_timeout_seconds():
-    """A delivery claimed longer ago than this belongs to a dead worker: it goes back to pending."""
-    return _get("RELAY_SENDING_TIMEOUT", env_int, 300)
+def lease_seconds():
+    """How long a worker holds the batch it claimed without a sign of life. It renews the lease
+    while it sends (several times per lease), so a live worker never loses it; rows still
+    "sending" past it belong to a dead worker and go back to pending. Longer than the slowest
+    single send (EMAIL_TIMEOUT, 20 s; 10 s for HTTP gateways), short enough that a killed
+    worker's batch leaves again within seconds."""
+    return _get("RELAY_SENDING_TIMEOUT", env_int, 30)
 
 
 def unconfirmed_days():

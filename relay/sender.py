@@ -7,10 +7,15 @@ don't wait for each other. Outcomes are kept in memory while a channel's part of
 sent (one SMTP connection for all of it), then written together: one UPDATE for every row sent,
 one per kind of retry, failure or deferral, in one transaction — not one commit per message.
 
-A worker that dies leaves its batch in "sending": after RELAY_SENDING_TIMEOUT those rows go back
-to pending and are sent again. That is the at-least-once bound: a worker killed before it wrote
-its outcomes sends again what it had sent of the batch in flight — duplicates are at most one
-batch (RELAY_BATCH_SIZE), never more. A worker stopped by an exception still writes them."""
+Each claimed batch carries a lease (lease_until, RELAY_SENDING_TIMEOUT, 30 s): the worker
+renews it while it sends, between two messages, several times per lease, however long the
+batch takes. Before each claim, every worker hands back the rows whose lease has expired: only
+a dead worker (or one stalled longer than the lease) stops renewing, so a live worker's batch is
+never sent twice, and a killed worker's batch leaves again within seconds.
+
+That is the at-least-once bound: a worker killed before it wrote its outcomes sends again what
+it had sent of the batch in flight — duplicates only after a crash, at most one batch
+(RELAY_BATCH_SIZE) per crash, never more. A worker stopped by an exception still writes them."""
 import logging
 import random
 import time
@@ -26,7 +31,7 @@ from django.utils import timezone, translation
 from . import conf
 from .channels import get_channel
 from .channels.base import PermanentError, TransientError
-from .models import ChannelKind, Delivery, DeliveryStatus, Digest
+from .models import FORGET_ADDRESS_ONCE_SENT, ChannelKind, Delivery, DeliveryStatus, Digest, MessageKind
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=6)
@@ -48,13 +53,17 @@ class Stats:
 
 def send_pending(limit=None, batch_size=None, now=None, stop=None):
     """Send due deliveries until none is left (or `limit` handled, or `stop()` is true)."""
-    # One clock for the whole call: a row retried or deferred is never due again within it.
+    # One clock for what is due: a row retried or deferred is never due again within this call.
+    # Leases follow the real clock (timezone.now()), whatever `now` a test passes.
     now = now or timezone.now()
-    stats = Stats(released=release_stale(now))
+    stats = Stats()
     batch_size = batch_size or conf.batch_size()
     while limit is None or stats.handled < limit:
         if stop is not None and stop():
             break
+        # Before every claim, not once per call: a call may last far longer than a lease, and
+        # a dead worker's batch must not wait for it to end.
+        stats.released += release_expired()
         size = batch_size if limit is None else min(batch_size, limit - stats.handled)
         claim_id, batch = claim(size, now)
         if not batch:
@@ -63,12 +72,15 @@ def send_pending(limit=None, batch_size=None, now=None, stop=None):
     return stats
 
 
-def release_stale(now=None):
-    """Rows left in "sending" by a worker that died go back to pending."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(seconds=conf.sending_timeout_seconds())
-    released = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=cutoff).update(
-        status=DeliveryStatus.PENDING, claim_id="", next_attempt_at=now
+def lease_end():
+    return timezone.now() + timedelta(seconds=conf.lease_seconds())
+
+
+def release_expired():
+    """Rows whose worker stopped renewing its lease (it died) go back to pending. They keep
+    their next attempt time: due when they were claimed, they are due at once, first in line."""
+    released = Delivery.objects.filter(status=DeliveryStatus.SENDING, lease_until__lt=timezone.now()).update(
+        status=DeliveryStatus.PENDING, claim_id="", lease_until=None
     )
     if released:
         logger.warning("relay: %d deliveries released from a dead worker", released)
@@ -79,8 +91,9 @@ def claim(size, now=None):
     now = now or timezone.now()
     claim_id = uuid.uuid4().hex
     with transaction.atomic():
+        # Someone waiting for a code or a link first (Delivery.priority), then the fan-out.
         due = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now).order_by(
-            "next_attempt_at", "subscription_id", "pk"
+            "priority", "next_attempt_at", "subscription_id", "pk"
         )
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
@@ -89,7 +102,7 @@ def claim(size, now=None):
             return claim_id, []
         # The status condition makes the claim safe even without row locks (SQLite).
         Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(
-            status=DeliveryStatus.SENDING, claim_id=claim_id, claimed_at=now
+            status=DeliveryStatus.SENDING, claim_id=claim_id, claimed_at=timezone.now(), lease_until=lease_end()
         )
     batch = list(
         Delivery.objects.filter(claim_id=claim_id)
@@ -99,20 +112,52 @@ def claim(size, now=None):
     return claim_id, batch
 
 
+class LeaseLost(Exception):
+    """This worker stalled longer than its lease: its rows were handed to another worker."""
+
+
+class Lease:
+    """The heartbeat of one claimed batch: renewed between two messages once a quarter of the
+    lease has passed, so that one slow send (up to the SMTP or HTTP timeout) still fits."""
+
+    RENEWALS_PER_LEASE = 4
+
+    def __init__(self, claim_id):
+        self.claim_id = claim_id
+        self.renewed = time.monotonic()
+
+    def keep(self):
+        if time.monotonic() - self.renewed >= conf.lease_seconds() / self.RENEWALS_PER_LEASE:
+            self.renew()
+
+    def renew(self):
+        held = Delivery.objects.filter(claim_id=self.claim_id, status=DeliveryStatus.SENDING).update(
+            lease_until=lease_end()
+        )
+        self.renewed = time.monotonic()
+        if not held:  # nothing left of ours: sending the rest would duplicate another worker's
+            raise LeaseLost(self.claim_id)
+
+
 def send_batch(claim_id, batch, stats, now):
     by_channel = defaultdict(list)
     for delivery in batch:
         by_channel[delivery.channel].append(delivery)
+    lease = Lease(claim_id)
     with translation.override("fr"):
-        for kind, deliveries in by_channel.items():
-            outcomes = Outcomes(claim_id, now, stats)
-            try:
-                _send_channel(kind, deliveries, outcomes)
-            finally:
-                outcomes.record()
+        try:
+            for kind, deliveries in by_channel.items():
+                lease.keep()
+                outcomes = Outcomes(claim_id, now, stats)
+                try:
+                    _send_channel(kind, deliveries, outcomes, lease)
+                finally:
+                    outcomes.record()
+        except LeaseLost:
+            logger.warning("relay: batch %s stalled past its lease and was handed over; its rest is left", claim_id)
 
 
-def _send_channel(kind, deliveries, outcomes):
+def _send_channel(kind, deliveries, outcomes, lease):
     channel = get_channel(kind)
     try:
         channel.open()
@@ -121,6 +166,7 @@ def _send_channel(kind, deliveries, outcomes):
         return
     try:
         for group in _groups(kind, deliveries):
+            lease.keep()
             _send_group(channel, group, outcomes)
     finally:
         channel.close()
@@ -131,7 +177,8 @@ def _groups(kind, deliveries):
     digests = defaultdict(list)
     for delivery in deliveries:
         subscription = delivery.subscription
-        if kind == ChannelKind.EMAIL and subscription is not None and subscription.digest == Digest.DAILY:
+        if (kind == ChannelKind.EMAIL and delivery.kind == MessageKind.NOTICE and subscription is not None
+                and subscription.digest == Digest.DAILY):
             digests[subscription.pk].append(delivery)
         else:
             yield [delivery]
@@ -140,7 +187,7 @@ def _groups(kind, deliveries):
 
 def _send_group(channel, group, outcomes):
     first = group[0]
-    if first.subscription is None:  # the subscriber left while this was queued
+    if first.subscription is None and not first.address:  # the subscriber left while this was queued
         outcomes.fail(group, "abonnement supprimé")
         return
     later = channel.defer_until(first, outcomes.now)
@@ -149,7 +196,9 @@ def _send_group(channel, group, outcomes):
         return
     started = time.monotonic()
     try:
-        if len(group) > 1:
+        if first.kind != MessageKind.NOTICE:  # a confirmation, an invitation… (relay.transactional)
+            channel.send_message(first)
+        elif len(group) > 1:
             channel.notify_digest(group)
         else:
             channel.notify(first)
@@ -177,9 +226,11 @@ class Outcomes:
         self.retries = defaultdict(list)  # (attempts, reason) → ids
         self.failures = defaultdict(list)  # (attempts, reason) → ids
         self.deferrals = defaultdict(list)  # next attempt → ids
+        self.forget_ids = []  # rows whose address was given for this one message
 
     def sent(self, group, seconds):
         self.sent_ids += [d.pk for d in group]
+        self._forget(group)
         self.sent_seconds += seconds
         self.stats.sent += len(group)
         for delivery in group:
@@ -190,15 +241,21 @@ class Outcomes:
             attempts = delivery.attempts + 1
             if attempts >= conf.max_attempts():
                 self.failures[(attempts, f"{reason} (après {attempts} tentatives)"[:500])].append(delivery.pk)
+                self._forget([delivery])
                 self.stats.failed += 1
             else:
                 self.retries[(attempts, reason[:500])].append(delivery.pk)
                 self.stats.retried += 1
 
     def fail(self, group, reason):
+        self._forget(group)
         for delivery in group:
             self.failures[(delivery.attempts + 1, reason[:500])].append(delivery.pk)
             self.stats.failed += 1
+
+    def _forget(self, group):
+        """Sent or given up: an address given for this one message is no longer needed."""
+        self.forget_ids += [d.pk for d in group if d.kind in FORGET_ADDRESS_ONCE_SENT]
 
     def defer(self, group, later):
         self.deferrals[later] += [d.pk for d in group]
@@ -219,13 +276,15 @@ class Outcomes:
                 self._update(ids, status=DeliveryStatus.FAILED, attempts=attempts, last_error=reason)
             for later, ids in self.deferrals.items():
                 self._update(ids, status=DeliveryStatus.PENDING, next_attempt_at=later)
+            if self.forget_ids:
+                Delivery.objects.filter(pk__in=self.forget_ids).update(address="")
 
     def _update(self, ids, **fields):
         """Only rows this worker still owns (one may have been released and claimed again)."""
         for start in range(0, len(ids), self.CHUNK):
             Delivery.objects.filter(
                 pk__in=ids[start:start + self.CHUNK], claim_id=self.claim_id, status=DeliveryStatus.SENDING
-            ).update(claim_id="", **fields)
+            ).update(claim_id="", lease_until=None, **fields)
 
 
 def backoff(attempts):

@@ -1,7 +1,8 @@
 """The relay worker: sends due deliveries in a loop. Run one or more (on PostgreSQL several
-workers share the rows with SKIP LOCKED). SIGTERM/SIGINT finish the message being sent and
-stop; a worker killed harder leaves its batch to be taken back after RELAY_SENDING_TIMEOUT."""
-import signal
+workers share the rows with SKIP LOCKED). SIGTERM/SIGINT finish the message being sent, record
+the batch's outcomes and stop (exit status 0); a worker killed harder leaves its batch to be
+taken back once its lease expires (RELAY_SENDING_TIMEOUT, 30 s). When the database goes away
+(a PostgreSQL restart), the worker waits and reconnects instead of exiting."""
 import time
 
 from django.core.management.base import BaseCommand
@@ -9,6 +10,7 @@ from django.db import close_old_connections
 
 from relay.sender import send_pending
 from relay.services import purge_unconfirmed
+from riverains import reconnect, stopping
 
 PURGE_EVERY = 3600
 
@@ -22,30 +24,31 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="send what is due, then exit")
 
     def handle(self, *args, interval, batch_size, once, **options):
-        self.stopping = False
-        signal.signal(signal.SIGTERM, self._stop)
-        signal.signal(signal.SIGINT, self._stop)
-        last_purge = 0.0
-        while not self.stopping:
+        stopping.install()
+        self.last_purge = 0.0
+        backoff = reconnect.Backoff("run_relay")
+        while not stopping.requested():
             close_old_connections()
-            stats = send_pending(batch_size=batch_size, stop=lambda: self.stopping)
-            if stats.handled or stats.released:
-                self.stdout.write(
-                    f"sent {stats.sent}, retried {stats.retried}, failed {stats.failed}, deferred {stats.deferred}"
-                    f", released {stats.released}"
-                )
-            if time.monotonic() - last_purge > PURGE_EVERY:
-                purge_unconfirmed()
-                last_purge = time.monotonic()
+            try:
+                handled = self.send(batch_size)
+            except reconnect.DATABASE_DOWN as error:
+                if backoff.wait(error):
+                    continue
+                break
+            backoff.succeeded()
             if once:
                 break
-            if not stats.handled:
-                self._sleep(interval)
+            if not handled:
+                stopping.sleep(interval)
 
-    def _stop(self, signum, frame):
-        self.stopping = True
-
-    def _sleep(self, seconds):
-        deadline = time.monotonic() + seconds
-        while not self.stopping and time.monotonic() < deadline:
-            time.sleep(min(0.1, seconds))
+    def send(self, batch_size):
+        stats = send_pending(batch_size=batch_size, stop=stopping.requested)
+        if stats.handled or stats.released:
+            self.stdout.write(
+                f"sent {stats.sent}, retried {stats.retried}, failed {stats.failed}, deferred {stats.deferred}"
+                f", released {stats.released}"
+            )
+        if time.monotonic() - self.last_purge > PURGE_EVERY:
+            purge_unconfirmed()
+            self.last_purge = time.monotonic()
+        return stats.handled
