@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from riverains.collation import french_sorted
+from riverains.widgets import picker_attrs
 from territories.models import Site, Territory
 
 from . import cells, conf, services
@@ -46,8 +48,10 @@ def report_form(request, territory):
     response = render(request, "reports/form.html", {
         "territory": territory, "values": values, "errors": errors,
         "kinds": ReportKind.choices, "intensities": Intensity.choices, "descriptors": OdourDescriptor.choices,
-        "communes": territory.communes.order_by("name"), "centre": _centre(territory),
+        "communes": french_sorted(territory.communes.all(), key=lambda c: c.name), "centre": _centre(territory),
         "error_count": sum(len(v) for v in errors.values()),
+        # The commune list becomes a search with suggestions (js/commune-picker.js).
+        "picker_attrs": picker_attrs(), "email_days": conf.get("REPORTS_EMAIL_RETENTION_DAYS"),
     }, status=400 if errors else 200)
     patch_cache_control(response, private=True, no_store=True)
     return _with_device(request, response)
@@ -93,6 +97,7 @@ def answer(request, territory, token):
         "territory": report.territory, "report": report, "matches": matches, "episode": report.episode,
         "has_personal_data": services.has_personal_data(report), "erased": request.GET.get("supprime") == "1",
         "retention_days": conf.get("REPORTS_ANONYMISE_AFTER_DAYS"),
+        "email_days": conf.get("REPORTS_EMAIL_RETENTION_DAYS"),
     })
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex"
@@ -112,8 +117,15 @@ def erase(request, territory, token):
 @require_GET
 def map_page(request, territory):
     territory = _territory(territory)
+    recent = _recent(territory)
+    # Reports given by commune have no position, hence no cell on the map: they are listed by
+    # commune under it, so that every report counted above is shown somewhere.
+    by_commune = (recent.filter(h3_cell="").exclude(commune=None).values("commune__name")
+                  .annotate(count=Count("pk")))
     return render(request, "reports/map.html", {
-        "territory": territory, "hours": conf.get("REPORTS_PUBLIC_MAP_HOURS"), "total": _recent(territory).count(),
+        "territory": territory, "hours": conf.get("REPORTS_PUBLIC_MAP_HOURS"), "total": recent.count(),
+        "on_map": recent.exclude(h3_cell="").count(),
+        "by_commune": french_sorted(by_commune, key=lambda row: row["commune__name"]),
     })
 
 

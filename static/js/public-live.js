@@ -61,6 +61,8 @@
           var next = new DOMParser().parseFromString(html, "text/html");
           if (swapSections(next)) {
             etag = strong(response.headers.get("ETag")) || fresh;
+            // public-territory.js sets its controls up again in the new section.
+            document.dispatchEvent(new CustomEvent("riverains:refreshed"));
             announce();
           }
         });

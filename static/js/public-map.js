@@ -28,6 +28,8 @@
     var element = document.createElement("span");
     element.className = "map-marker" + (busy ? " map-marker--busy" : "");
     element.textContent = busy ? "!" : "";
+    // The "!" is drawn for the eye; the marker's name (set in draw) says it in words.
+    element.setAttribute("aria-hidden", "true");
     return L.divIcon({
       html: element,
       className: "map-marker-wrap",
@@ -62,8 +64,10 @@
       return;
     }
     container.hidden = false;
-    var labels = { busy: container.dataset.labelBusy || "" };
-    var map = L.map(container, { scrollWheelZoom: false });
+    var labels = { busy: container.dataset.labelBusy || "", quiet: container.dataset.labelQuiet || "" };
+    // Zoom buttons in the page's language (Leaflet's own titles are English).
+    var map = L.map(container, { scrollWheelZoom: false, zoomControl: false });
+    L.control.zoom({ zoomInTitle: container.dataset.zoomIn || "+", zoomOutTitle: container.dataset.zoomOut || "-" }).addTo(map);
     L.tileLayer(container.dataset.tileUrl, {
       attribution: container.dataset.attribution || "",
       maxZoom: 18
@@ -79,6 +83,10 @@
       });
       marker.bindPopup(popupContent(site, labels));
       marker.addTo(map);
+      var element = marker.getElement();
+      if (element) {
+        element.setAttribute("aria-label", site.name + " : " + (site.busy ? labels.busy : labels.quiet));
+      }
       bounds.push([site.lat, site.lon]);
     });
     if (bounds.length === 1) {
@@ -86,12 +94,21 @@
     } else {
       map.fitBounds(bounds, { padding: [30, 30], maxZoom: 13 });
     }
+    // Other layers (js/zones-map.js: perception zones) join the same map.
+    document.dispatchEvent(new CustomEvent("riverains:map", { detail: map }));
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     var container = document.getElementById("carte");
     var list = document.getElementById("liste-sites");
     if (container && list && container.dataset.tileUrl) {
+      // Leaflet's style sheet only on pages that draw a map, and only once the map is drawn.
+      if (container.dataset.leafletCss && !document.querySelector('link[href="' + container.dataset.leafletCss + '"]')) {
+        var link = document.createElement("link");
+        link.rel = "stylesheet";
+        link.href = container.dataset.leafletCss;
+        document.head.appendChild(link);
+      }
       draw(container, list);
     }
   });

@@ -39,8 +39,10 @@
 
   if (mapBox && window.L && mapBox.dataset.tiles && mapBox.dataset.lat) {
     mapBox.hidden = false;
-    map = window.L.map(mapBox).setView([parseFloat(mapBox.dataset.lat), parseFloat(mapBox.dataset.lon)], 11);
+    map = window.L.map(mapBox, { zoomControl: false }).setView([parseFloat(mapBox.dataset.lat), parseFloat(mapBox.dataset.lon)], 11);
     window.L.tileLayer(mapBox.dataset.tiles, { attribution: mapBox.dataset.attribution, maxZoom: 18 }).addTo(map);
+    // Zoom buttons in the page's language (Leaflet's own titles are English).
+    window.L.control.zoom({ zoomInTitle: mapBox.dataset.zoomIn || "+", zoomOutTitle: mapBox.dataset.zoomOut || "-" }).addTo(map);
     map.on("click", function (e) { setPosition(e.latlng.lat, e.latlng.lng, state.dataset.picked); });
     if (lat.value && lon.value) { setPosition(parseFloat(lat.value), parseFloat(lon.value), state.textContent); }
   }

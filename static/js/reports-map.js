@@ -3,7 +3,9 @@
   "use strict";
   var box = document.querySelector("#carte-signalements, #carte-episode");
   if (!box || !window.L || !box.dataset.url) { return; }
-  var map = window.L.map(box).setView([46.6, 2.4], 5);  // France, until the cells are drawn
+  var map = window.L.map(box, { zoomControl: false }).setView([46.6, 2.4], 5);
+  // Zoom buttons in the page's language (Leaflet's own titles are English).
+  window.L.control.zoom({ zoomInTitle: box.dataset.zoomIn || "+", zoomOutTitle: box.dataset.zoomOut || "-" }).addTo(map);  // France, until the cells are drawn
   window.L.tileLayer(box.dataset.tiles, { attribution: box.dataset.attribution, maxZoom: 16 }).addTo(map);
   fetch(box.dataset.url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
     var layers = [];
