@@ -5,6 +5,8 @@ and share one shape (api.errors)."""
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from riverains.licence import LICENCE_NAME, LICENCE_URL
+
 from . import errors, read, write  # noqa: F401 (write registers its operations)
 from .presenters import RENDERER
 
@@ -28,9 +30,13 @@ api = RiverainsAPI(
     description=(
         "Messages publiés par les sites industriels pour les riverains : lecture libre, écriture avec un jeton "
         "d'API de l'adhérent (« Authorization: Bearer <jeton> », jetons gérés dans la console). "
-        "Heures en ISO 8601 avec décalage (Europe/Paris). Erreurs : {\"detail\": ..., \"errors\": {champ: [...]}}. "
-        "Information, pas un système d'alerte."
+        "Heures en ISO 8601 avec décalage (Europe/Paris). Erreurs : {\"detail\": ..., \"errors\": {champ: [...]}} ; "
+        "400 pour une valeur inutilisable (caractère nul), 422 pour un paramètre invalide ou hors limites. "
+        "Lecture depuis n'importe quelle page web (CORS, `Access-Control-Allow-Origin: *`, GET seulement). "
+        f"Données publiées sous {LICENCE_NAME} : réutilisation libre en mentionnant la source (Riverains et le "
+        "territoire) et la date de mise à jour. Information, pas un système d'alerte."
     ),
+    openapi_extra={"info": {"license": {"name": LICENCE_NAME, "url": LICENCE_URL}}},
     openapi_url="/openapi.json",
     docs_url="/docs",
     urls_namespace="api",

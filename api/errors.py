@@ -87,7 +87,9 @@ def install(api):
     @api.exception_handler(DjangoValidationError)
     def invalid_data(request, exc):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
-        return problem(api, request, 422, summary("Rien n'a été modifié.", errors), errors)
+        # "Nothing was changed" reassures a client whose write failed; a read changes nothing anyway.
+        intro = "Données invalides." if request.method in ("GET", "HEAD") else "Rien n'a été modifié."
+        return problem(api, request, 422, summary(intro, errors), errors)
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):

@@ -34,6 +34,13 @@ from .schemas import (
 # (GET and POST /notices). Reads are tagged "lecture", writes "écriture".
 router = Router(tags=["lecture"])
 
+# What any read may answer besides its own result: 400 for a value no database can compare (a
+# NUL character anywhere in the address: riverains.middleware refuses it before the API sees
+# it), and where there are typed parameters, 422 for one of the wrong type or out of range (a
+# path id that is not a number, an offset beyond the largest).
+NUL = {400: Problem}
+BAD_REQUEST = {**NUL, 422: Problem}
+
 
 def published_territories():
     return Territory.objects.published().prefetch_related(
@@ -104,17 +111,19 @@ def _filters_key(filters):
     return sorted(filters.model_dump(by_alias=True).items())
 
 
-@router.get("/territories", response=list[TerritoryOut], url_name="territories", summary="Territoires publiés")
+@router.get("/territories", response={200: list[TerritoryOut], **NUL}, url_name="territories",
+            summary="Territoires publiés")
 def territories(request):
     return [presenters.territory_out(t) for t in published_territories()]
 
 
-@router.get("/territories/{slug}", response={200: TerritoryOut, 404: Problem}, url_name="territory", summary="Un territoire")
+@router.get("/territories/{slug}", response={200: TerritoryOut, 404: Problem, **NUL}, url_name="territory",
+            summary="Un territoire")
 def territory(request, slug: str):
     return presenters.territory_out(get_territory(slug))
 
 
-@router.get("/territories/{slug}/sites", response={200: list[SiteOut], 404: Problem}, url_name="territory_sites",
+@router.get("/territories/{slug}/sites", response={200: list[SiteOut], 404: Problem, **NUL}, url_name="territory_sites",
             summary="Sites industriels d'un territoire")
 def territory_sites(request, slug: str):
     territory = get_territory(slug)
@@ -122,7 +131,7 @@ def territory_sites(request, slug: str):
     return [presenters.site_out(s) for s in sites]
 
 
-@router.get("/territories/{slug}/sites/{site_id}", response={200: SiteOut, 404: Problem}, url_name="site",
+@router.get("/territories/{slug}/sites/{site_id}", response={200: SiteOut, 404: Problem, **BAD_REQUEST}, url_name="site",
             summary="Un site industriel")
 def site(request, slug: str, site_id: int):
     territory = get_territory(slug)
@@ -134,7 +143,7 @@ def site(request, slug: str, site_id: int):
 
 @router.get(
     "/territories/{slug}/notices",
-    response={200: NoticePage, 304: None, 404: Problem, 422: Problem},
+    response={200: NoticePage, 304: None, 404: Problem, **BAD_REQUEST},
     url_name="territory_notices",
     summary="Messages d'un territoire",
     description=(
@@ -156,7 +165,7 @@ def territory_notices(request, slug: str, filters: Query[NoticeFilters]):
     return serve_fingerprinted(request, territory, "api-notices", _filters_key(filters), render, "application/json; charset=utf-8")
 
 
-@router.get("/notices", response={200: NoticePage, 422: Problem}, url_name="notices", summary="Messages de tous les territoires")
+@router.get("/notices", response={200: NoticePage, **BAD_REQUEST}, url_name="notices", summary="Messages de tous les territoires")
 def notices(request, filters: Query[AllNoticeFilters]):
     queryset = public_notices()
     if filters.territory:
@@ -166,7 +175,7 @@ def notices(request, filters: Query[AllNoticeFilters]):
     return notice_page(filter_notices(queryset, filters), filters)
 
 
-@router.get("/notices/{notice_id}", response={200: NoticeDetail, 404: Problem}, url_name="notice",
+@router.get("/notices/{notice_id}", response={200: NoticeDetail, 404: Problem, **BAD_REQUEST}, url_name="notice",
             summary="Un message et toutes ses versions")
 def notice(request, notice_id: int):
     found = presenters.notice_queryset(public_notices()).filter(pk=notice_id).first()

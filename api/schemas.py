@@ -1,7 +1,7 @@
 """Shapes of what the API reads and writes, as published in /api/v1/openapi.json.
 
 Times are ISO 8601 with their offset, in Europe/Paris; codes come with their French label so that
-a partner can show them without a table of its own."""
+a partner can show them without a table of its own. Every code is an enum in the document."""
 from datetime import date, datetime
 from typing import Any, Literal, Optional
 
@@ -9,9 +9,55 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 
+from notices.models import Category, Kind, Perception, RevisionAction, Status
+from territories.models import Seveso
+
+# The largest identifier the databases hold (64-bit): beyond it SQLite cannot even compare.
+MAX_ID = 2**63 - 1
+# Far beyond any territory's count of notices, and far below an overflow of offset + limit.
+MAX_OFFSET = 1_000_000_000
+
+CategoryCode = Literal[tuple(Category.values)]
+KindCode = Literal[tuple(Kind.values)]
+PerceptionCode = Literal[tuple(Perception.values)]
+StatusCode = Literal[tuple(Status.values)]
+ActionCode = Literal[tuple(RevisionAction.values)]
+SevesoCode = Literal[tuple(Seveso.values)]
+
+
+def enum_of(choices):
+    """For a write field validated by notices.services (whose French message the console shows
+    too): the document lists the codes, the service keeps the word."""
+    return {"enum": list(choices.values)}
+
+
 class Label(Schema):
     code: str
     label: str
+
+
+class CategoryLabel(Label):
+    code: CategoryCode
+
+
+class KindLabel(Label):
+    code: KindCode
+
+
+class PerceptionLabel(Label):
+    code: PerceptionCode
+
+
+class StatusLabel(Label):
+    code: StatusCode
+
+
+class ActionLabel(Label):
+    code: ActionCode
+
+
+class SevesoLabel(Label):
+    code: SevesoCode
 
 
 class CommuneOut(Schema):
@@ -33,7 +79,7 @@ class SiteOut(Schema):
     commune: CommuneOut
     latitude: float
     longitude: float
-    seveso: Label
+    seveso: SevesoLabel
     description: str
     neighbouring_communes: list[CommuneOut]
     url: str
@@ -56,10 +102,10 @@ class NoticeOut(Schema):
     url: str
     territory: str = Field(description="Identifiant (slug) du territoire")
     site: SiteRef
-    category: Label
-    kind: Label
-    status: Label = Field(description="scheduled, ongoing, ended, cancelled (draft pour un brouillon)")
-    perceptions: list[Label]
+    category: CategoryLabel
+    kind: KindLabel
+    status: StatusLabel = Field(description="scheduled, ongoing, ended, cancelled (draft pour un brouillon)")
+    perceptions: list[PerceptionLabel]
     title: str
     body: str
     impact: str
@@ -77,8 +123,8 @@ class NoticeOut(Schema):
 
 class RevisionOut(Schema):
     number: int
-    action: Label
-    status: Label
+    action: ActionLabel
+    status: StatusLabel
     change_note: str
     created_at: datetime
     snapshot: dict[str, Any] = Field(description="État public du message à cette version")
@@ -104,13 +150,14 @@ class NoticeFilters(Schema):
     status: Optional[Literal["active", "upcoming", "ended"]] = Field(
         None, description="active : en cours ; upcoming : programmé, pas encore commencé ; ended : terminé ou annulé"
     )
-    site: Optional[int] = Field(None, description="Identifiant du site")
-    category: Optional[str] = Field(None, description="Code de catégorie (torchage, vapeur, odeur…)")
+    site: Optional[int] = Field(None, ge=1, le=MAX_ID, description="Identifiant du site")
+    # Checked by api.read.filter_notices, whose message names the category: listed here.
+    category: Optional[str] = Field(None, description="Code de catégorie", json_schema_extra=enum_of(Category))
     commune: Optional[str] = Field(None, description="Code INSEE d'une commune concernée")
     date_from: Optional[date] = Field(None, alias="from", description="Messages encore en cours ou à venir ce jour-là ou après")
     date_to: Optional[date] = Field(None, alias="to", description="Messages commencés au plus tard ce jour-là")
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class AllNoticeFilters(NoticeFilters):
@@ -127,9 +174,9 @@ class StrictSchema(Schema):
 
 class NoticeIn(StrictSchema):
     site: int = Field(description="Identifiant d'un site de votre adhérent")
-    category: str = Field(description="torchage, vapeur, odeur, bruit, exercice, essai_sirene, maintenance, travaux, incident, autre")
-    kind: str = Field("planned", description="planned (prévu) ou observed (constaté)")
-    perceptions: list[str] = Field(description="visible, audible, olfactory")
+    category: str = Field(description="Code de catégorie", json_schema_extra=enum_of(Category))
+    kind: str = Field("planned", description="planned (prévu) ou observed (constaté)", json_schema_extra=enum_of(Kind))
+    perceptions: list[str] = Field(description="visible, audible, olfactory", json_schema_extra={"items": enum_of(Perception)})
     starts_at: datetime = Field(description="ISO 8601 ; sans décalage, heure de Paris")
     expected_end_at: Optional[datetime] = None
     title: str
@@ -143,9 +190,9 @@ class NoticeIn(StrictSchema):
 
 class NoticePatch(StrictSchema):
     site: Optional[int] = None
-    category: Optional[str] = None
-    kind: Optional[str] = None
-    perceptions: Optional[list[str]] = None
+    category: Optional[str] = Field(None, json_schema_extra=enum_of(Category))
+    kind: Optional[str] = Field(None, json_schema_extra=enum_of(Kind))
+    perceptions: Optional[list[str]] = Field(None, json_schema_extra={"items": enum_of(Perception)})
     starts_at: Optional[datetime] = None
     expected_end_at: Optional[datetime] = None
     title: Optional[str] = None

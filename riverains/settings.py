@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # Swagger UI's files for /api/v1/docs, served by the app (its CSP allows no CDN)
     "riverains.ratelimit",  # rate limits counted in the database, shared by every process
     "territories",
     "notices",
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     # Database restarting or unreachable: a 503 "réessayez dans quelques instants", not a 500.
     "riverains.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The read API and the feeds: readable from any origin (GET only), with their licence.
+    "riverains.opendata.OpenDataHeadersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
