@@ -12,6 +12,8 @@ from ninja.renderers import JSONRenderer
 
 from notices.models import Category, Kind, Notice, Perception, Revision, RevisionAction, Status
 from territories.models import Commune, Seveso, Site
+from zones import api as zones_api
+from zones.services import current_zone, published_zone
 
 
 class FrenchJSONRenderer(JSONRenderer):
@@ -45,7 +47,8 @@ def notice_queryset(queryset=None):
     queryset = Notice.objects.all() if queryset is None else queryset
     return (
         queryset.select_related("territory", "site__organization__territory", "explainer")
-        .prefetch_related(Prefetch("communes", queryset=Commune.objects.order_by("name")))
+        .prefetch_related(Prefetch("communes", queryset=Commune.objects.order_by("name")),
+                          Prefetch("zones", queryset=zones_api.current_zones_prefetch(), to_attr="current_zones"))
         .annotate(revision_number=Max("revisions__number"))
     )
 
@@ -125,6 +128,7 @@ def notice_out(notice):
         "published_at": local(notice.published_at),
         "updated_at": local(notice.updated_at),
         "revision": getattr(notice, "revision_number", None) or 0,
+        "zone": zones_api.feature(current_zone(notice), notice),
     }
 
 
@@ -136,6 +140,7 @@ def revision_out(revision):
         "change_note": revision.change_note,
         "created_at": local(revision.created_at),
         "snapshot": revision.snapshot,
+        "zone": zones_api.feature(published_zone(revision), revision.notice),
     }
 
 

@@ -17,9 +17,11 @@ from ninja.errors import HttpError
 from notices.models import Category, Notice, Status
 from public.cache import published_territory
 from territories.models import Commune, Territory
+from zones import api as zones_api
 
 from . import presenters
 from .cache import serve_fingerprinted
+from .schemas import ZoneCollection
 from .schemas import (
     AllNoticeFilters,
     NoticeDetail,
@@ -182,3 +184,28 @@ def notice(request, notice_id: int):
     if found is None:
         raise HttpError(404, "Message introuvable.")
     return presenters.notice_detail(found)
+
+
+@router.get(
+    "/territories/{slug}/zones",
+    response={200: ZoneCollection, 304: None, 404: Problem},
+    url_name="territory_zones",
+    summary="Zones de perception possible en cours",
+    description=(
+        "Une couche GeoJSON (longitude, latitude) : pour chaque message en cours qui annonce une odeur, une fumée, "
+        "un bruit ou une lueur, la zone où cela peut se percevoir, indicative, calculée d'après la prévision de vent. "
+        "Réponse mise en cache, avec ETag."
+    ),
+)
+def territory_zones(request, slug: str):
+    try:
+        territory = published_territory(slug)
+    except Http404:
+        raise HttpError(404, f"Territoire inconnu : {slug}.") from None
+
+    def render():
+        body = ZoneCollection.model_validate(zones_api.territory_collection(territory)).model_dump(mode="json")
+        return presenters.RENDERER.render(request, body, response_status=200)
+
+    return serve_fingerprinted(request, territory, "api-zones", None, render, "application/geo+json; charset=utf-8")
+

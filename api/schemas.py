@@ -8,6 +8,8 @@ from typing import Any, Literal, Optional
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from zones.schemas import ZoneCollection, ZoneFeature  # noqa: F401 (ZoneCollection: read.py)
+
 
 from notices.models import Category, Kind, Perception, RevisionAction, Status
 from territories.models import Seveso
@@ -119,6 +121,9 @@ class NoticeOut(Schema):
     published_at: Optional[datetime]
     updated_at: datetime
     revision: int = Field(description="Numéro de la dernière version publiée (0 pour un brouillon)")
+    zone: Optional[ZoneFeature] = Field(
+        None, description="Zone de perception possible en cours (GeoJSON), indicative, d'après la prévision de vent"
+    )
 
 
 class RevisionOut(Schema):
@@ -128,6 +133,7 @@ class RevisionOut(Schema):
     change_note: str
     created_at: datetime
     snapshot: dict[str, Any] = Field(description="État public du message à cette version")
+    zone: Optional[ZoneFeature] = Field(None, description="Zone de perception possible publiée avec cette version")
 
 
 class NoticeDetail(NoticeOut):

@@ -57,6 +57,7 @@ from notices.models import (
 from public.cache import published_territory
 from riverains.licence import LICENCE_NAME, LICENCE_URL
 from riverains.text import plain_text, xml_text
+from zones.services import cap_polygons
 
 FEED_ENTRIES = 50
 ICS_PAST_DAYS = 30
@@ -285,6 +286,8 @@ def cap_alert_xml(revision, earlier):
     area = etree.SubElement(info, f"{{{CAP_NS}}}area")
     communes = snap.get("communes", [])
     add(area, "areaDesc", ", ".join(c["name"] for c in communes) or site.name)
+    for ring in cap_polygons(revision):  # where it may be perceived (zones app); CAP: polygons before circles
+        add(area, "polygon", ring)
     radius = getattr(settings, "CAP_CIRCLE_RADIUS_KM", 5)
     add(area, "circle", f"{site.latitude},{site.longitude} {radius}")
     for commune in communes:

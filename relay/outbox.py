@@ -23,6 +23,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from notices.signals import revision_created
+from zones.signals import zone_reached
 
 from . import conf
 from .models import ChannelKind, Delivery, DeliveryStatus, Digest, MessageKind, Priority, Subscription
@@ -125,3 +126,27 @@ def _bulk_create(subscriptions, revision, due_at, now):
     if batch:
         added += len(Delivery.objects.bulk_create(batch, ignore_conflicts=True))
     return added
+
+
+@receiver(zone_reached, dispatch_uid="relay.queue_zone_deliveries")
+def queue_zone_deliveries(sender, notice, revision, zone, communes, **kwargs):
+    """A current notice's perception zone reaches communes the operator did not list: their
+    subscribers get the notice's current revision, once per notice (those already told about
+    it, by any revision, are left out; the unique key makes a second pass harmless)."""
+    by_commune = Subscription.communes.through.objects.filter(subscription_id=OuterRef("pk"), commune_id__in=communes)
+    by_site = Subscription.sites.through.objects.filter(subscription_id=OuterRef("pk"))
+    told = Delivery.objects.filter(subscription_id=OuterRef("pk"), revision__notice_id=notice.pk)
+    subscriptions = (
+        Subscription.objects.confirmed()
+        .filter(territory_id=notice.territory_id)
+        .filter(Exists(by_commune))
+        .filter(Exists(by_site.filter(site_id=notice.site_id)) | ~Exists(by_site))
+        .filter(Q(categories="") | Q(categories__contains=f",{notice.category},"))
+        .exclude(Exists(told))
+    )
+    now = timezone.now()
+    write = _insert_select if connection.vendor in ("sqlite", "postgresql") else _bulk_create
+    immediate = subscriptions.exclude(channel=ChannelKind.EMAIL, digest=Digest.DAILY)
+    daily = subscriptions.filter(channel=ChannelKind.EMAIL, digest=Digest.DAILY)
+    if write(immediate, revision, now, now) + write(daily, revision, next_digest_time(now), now):
+        transaction.on_commit(nudge_worker)

@@ -7,7 +7,9 @@ A notice explains a report when all three hold:
   the notice is typed, a smell lingers after the operation ends);
 - place: the resident is in one of the notice's communes, or within the distance at which that
   kind of perception carries from the site (a flame is seen from much farther than a smell).
-Best match first, each with a short French "why" the resident can check."""
+Inside the notice's current perception zone (zones app: where the wind carries it), the match
+ranks higher and its "why" says so. Best match first, each with a short French "why" the
+resident can check."""
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from notices.models import Notice, Perception, Status
 from territories.geo import distance_km
+from zones.matching import inside as inside_zone
 
 from . import conf
 from .models import ReportKind
@@ -31,6 +34,7 @@ PERCEPTION_OF_KIND = {
     ReportKind.OTHER: set(Perception.values),
 }
 EXPLAINING_STATUSES = [Status.SCHEDULED, Status.ONGOING, Status.ENDED]
+ZONE_BONUS = 0.5  # more than a named commune (0.2) or being nearer (at most 0.5 between two notices)
 
 
 @dataclass
@@ -79,7 +83,12 @@ def explains(notice, report):
     if place is None:
         return None
     place_factor, distance = place
-    return Match(notice, round(place_factor * time_factor, 3), _why(notice, report, distance), distance)
+    why = _why(notice, report, distance)
+    in_zone = inside_zone(notice, report)
+    if in_zone:  # the wind carries it here now: likelier than distance alone says
+        place_factor += ZONE_BONUS
+        why = f"{why} ; {in_zone}"
+    return Match(notice, round(place_factor * time_factor, 3), why, distance)
 
 
 def _end(notice):

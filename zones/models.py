@@ -74,6 +74,7 @@ class Zone(models.Model):
     valid_until = models.DateTimeField()
     kinds = models.JSONField(default=list)
     geometry = models.JSONField(help_text="GeoJSON geometry, longitude/latitude (WGS 84)")
+    parts = models.JSONField(default=dict, help_text="{kind: GeoJSON geometry}: the zone of each kind of perception")
     area_km2 = models.FloatField()
     communes = models.JSONField(default=list, help_text="[{code, name, kinds}] of the territory's communes it covers")
     wind = models.JSONField(null=True, blank=True, help_text="summary of the forecast used (zones.geometry.summary)")

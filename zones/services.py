@@ -134,6 +134,7 @@ def compute(notice, now=None, forecast=None, settings=None, communes=None):
     return {
         "kinds": [k for k in kinds if k in zone.parts],
         "geometry": geometry.lonlat_mapping(zone.geometry),
+        "parts": {kind: geometry.lonlat_mapping(part) for kind, part in zone.parts.items()},
         "area_km2": round(shapes.area_km2(zone.geometry, site.latitude), 2),
         "communes": covered_communes(zone, communes, float(site.latitude)),
         "wind": geometry.summary(hours, ranges) if set(zone.parts) & set(geometry.PLUME_KINDS) else None,
@@ -253,3 +254,9 @@ def current_zone(notice):
 
 def published_zone(revision):
     return Zone.objects.filter(revision=revision, reason=ZoneReason.REVISION).first()
+
+
+def cap_polygons(revision):
+    """CAP <polygon> values of the zone a revision was published with (none without a zone)."""
+    zone = published_zone(revision)
+    return geometry.cap_polygons(zone.geometry) if zone is not None else []

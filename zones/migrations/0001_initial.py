@@ -57,6 +57,7 @@ class Migration(migrations.Migration):
                 ('valid_until', models.DateTimeField()),
                 ('kinds', models.JSONField(default=list)),
                 ('geometry', models.JSONField(help_text='GeoJSON geometry, longitude/latitude (WGS 84)')),
+                ('parts', models.JSONField(default=dict, help_text='{kind: GeoJSON geometry}: the zone of each kind of perception')),
                 ('area_km2', models.FloatField()),
                 ('communes', models.JSONField(default=list, help_text="[{code, name, kinds}] of the territory's communes it covers")),
                 ('wind', models.JSONField(blank=True, help_text='summary of the forecast used (zones.geometry.summary)', null=True)),
