@@ -9,6 +9,7 @@ urlpatterns = [
     path("territoires/<slug:slug>/", manage.territory_edit, name="territory_edit"),
     path("territoires/<slug:slug>/accessibilite/", manage.territory_accessibility, name="territory_accessibility"),
     path("territoires/<slug:slug>/publier/", manage.territory_publish, name="territory_publish"),
+    path("territoires/<slug:slug>/sms/", manage.territory_sms, name="territory_sms"),
     path("territoires/<slug:slug>/communes/", manage.territory_communes, name="territory_communes"),
     path("territoires/<slug:slug>/partenaires/", manage.partner_add, name="partner_add"),
     path("territoires/<slug:slug>/partenaires/<int:pk>/retirer/", manage.partner_remove, name="partner_remove"),

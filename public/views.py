@@ -13,10 +13,12 @@ from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_protect
 
 from notices.models import Explainer, Notice, RevisionAction, Status
+from riverains import ratelimit
 from territories.models import AccessibilityStatus, Commune, Site, Territory
 
 from .cache import cached_territory_view
@@ -150,11 +152,17 @@ def explainer_detail(request, slug):
 @csrf_protect
 def accessibility(request):
     """The accessibility statement, and the form to report a problem (stored for the team)."""
+    status = 200
     if request.method == "POST":
         form = AccessibilityFeedbackForm(request.POST)
         if form.is_valid():
-            form.save()
-            return redirect(request.path + "?recu=1#signaler")
+            if _too_much_feedback(request):
+                form.add_error(None, _("Plusieurs signalements ont déjà été envoyés depuis votre connexion dans l'heure : "
+                                       "merci, ils ont bien été reçus. Réessayez dans une heure."))
+                status = 429
+            else:
+                form.save()
+                return redirect(request.path + "?recu=1#signaler")
     else:
         form = AccessibilityFeedbackForm(initial={"page": request.GET.get("page", "")[:300]})
     context = {
@@ -164,4 +172,11 @@ def accessibility(request):
         "status_label": AccessibilityStatus(SITE_ACCESSIBILITY_STATUS).label,
         "territories": Territory.objects.published().order_by("name"),
     }
-    return render(request, "public/accessibility.html", context, status=400 if form.errors else 200)
+    return render(request, "public/accessibility.html", context, status=400 if status == 200 and form.errors else status)
+
+
+def _too_much_feedback(request):
+    """A few accessibility reports per network address and hour: enough for anyone, and the
+    table cannot be filled by a script (counted across every process, see riverains.ratelimit)."""
+    limit = getattr(settings, "ACCESSIBILITY_FEEDBACK_PER_HOUR", 5)
+    return not ratelimit.hit("public.accessibility", request.META.get("REMOTE_ADDR", ""), limit, 3600).allowed

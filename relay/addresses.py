@@ -37,6 +37,21 @@ def normalize_phone(value):
     return raw
 
 
+def check_sms_country(territory, phone):
+    """Only numbers of the countries the territory serves may subscribe by SMS (calling codes in
+    Territory.sms_countries; E.164 country codes are prefix-free, so a prefix test is exact)."""
+    codes = territory.sms_calling_codes
+    if not any(phone.startswith(code) for code in codes):
+        if not codes:
+            message = _("Ce territoire n'envoie pas de SMS : abonnez-vous par e-mail.")
+        else:
+            message = _(
+                "Les SMS de ce territoire ne sont envoyés qu'aux numéros de certains pays (indicatifs %(codes)s). "
+                "Abonnez-vous par e-mail, ou saisissez un numéro de l'un de ces pays."
+            ) % {"codes": ", ".join(codes)}
+        raise ValidationError({"address": message})
+
+
 def normalize_push(endpoint, keys):
     endpoint = (endpoint or "").strip()
     keys = keys or {}

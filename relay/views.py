@@ -3,12 +3,12 @@ from here: confirmation messages go through the "relay" task queue."""
 import json
 
 from django.contrib import messages as flash
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from riverains import ratelimit
 from territories.models import Territory
 
 from . import conf, services
@@ -23,13 +23,9 @@ def _territory(slug):
 
 
 def _too_many_posts(request):
-    """At most a few form posts per network address and hour (shared cache in production)."""
-    key = "relay:form:" + request.META.get("REMOTE_ADDR", "")
-    cache.add(key, 0, timeout=FORM_WINDOW)
-    try:
-        return cache.incr(key) > conf.form_posts_per_hour()
-    except ValueError:
-        return False
+    """At most a few form posts per network address and hour, counted across every process."""
+    address = request.META.get("REMOTE_ADDR", "")
+    return not ratelimit.hit("relay.form", address, conf.form_posts_per_hour(), FORM_WINDOW).allowed
 
 
 def _add_errors(form, error):

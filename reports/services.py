@@ -5,7 +5,6 @@ Errors are ValidationError with French messages keyed by field; nothing is saved
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from notices.models import Status
 from notices.permissions import is_coordinator_of
 from notices.validators import CONTROL
+from riverains import ratelimit
 from territories.geo import distance_km, in_france
 from territories.models import Site
 
@@ -71,14 +71,7 @@ def pseudonym(purpose, value):
 def _check_rate(network_hash, device_hash):
     limit, seconds = conf.get("REPORTS_RATE_LIMIT")
     for key in filter(None, [f"net:{network_hash}", device_hash and f"dev:{device_hash}"]):
-        key = f"reports:rate:{key}"
-        cache.add(key, 0, timeout=seconds)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=seconds)
-            count = 1
-        if count > limit:
+        if not ratelimit.hit("reports.rate", key, limit, seconds).allowed:
             raise RateLimited(
                 _("Vous avez déjà envoyé plusieurs signalements il y a quelques minutes : merci, ils ont bien été "
                   "reçus. Réessayez dans quelques minutes si la situation change."),

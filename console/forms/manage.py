@@ -78,6 +78,25 @@ class AccessibilityForm(forms.ModelForm):
         widgets = {"accessibility_status": forms.RadioSelect}
 
 
+class TerritorySmsForm(forms.ModelForm):
+    """SMS subscriptions: the countries whose numbers may subscribe, and the hourly cap of
+    confirmation SMS (see relay.alerts)."""
+
+    prefix = "sms"
+
+    class Meta:
+        model = Territory
+        fields = ["sms_countries", "sms_confirmations_per_hour"]
+
+    def clean_sms_countries(self):
+        # "33, 0032 +41" is "+33 +32 +41": separators, missing plus signs and 00 forgiven.
+        codes = []
+        for code in self.cleaned_data["sms_countries"].replace(",", " ").replace(";", " ").split():
+            code = "+" + code[2:] if code.startswith("00") else code if code.startswith("+") else "+" + code
+            codes.append(code)
+        return " ".join(dict.fromkeys(codes))
+
+
 class PartnerForm(forms.ModelForm):
     # Shares the territory page with the settings form: both have a "name" field.
     prefix = "partenaire"

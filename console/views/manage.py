@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from territories import services as territory_services
+from relay.alerts import sms_figures
 from territories.models import Commune, Epci, Membership, Organization, Partner, Site, Territory
 
 from .. import invitations, launch
@@ -30,6 +31,7 @@ from ..forms.manage import (
     PartnerForm,
     SiteForm,
     TerritoryForm,
+    TerritorySmsForm,
 )
 from ..models import Invitation
 
@@ -125,7 +127,8 @@ def territory_edit(request, slug):
     return _territory_page(request, territory, form, PartnerForm())
 
 
-def _territory_page(request, territory, form, partner_form, status=200, accessibility_form=None, publish_error=None):
+def _territory_page(request, territory, form, partner_form, status=200, accessibility_form=None, publish_error=None,
+                    sms_form=None):
     steps = launch.checklist(territory)
     context = {
         "territory": territory,
@@ -137,6 +140,8 @@ def _territory_page(request, territory, form, partner_form, status=200, accessib
         "ready": all(step.done for step in steps),
         "accessibility_form": accessibility_form or AccessibilityForm(instance=territory),
         "publish_error": publish_error,
+        "sms_form": sms_form or TerritorySmsForm(instance=territory),
+        "sms": sms_figures(territory),
     }
     return render(request, "console/manage/territory.html", context, status=status)
 
@@ -153,6 +158,20 @@ def territory_accessibility(request, slug):
     launch.confirm_accessibility(territory, form.cleaned_data["accessibility_status"])
     messages.success(request, _("État de conformité confirmé : %(status)s.") % {
         "status": territory.get_accessibility_status_display()})
+    return redirect("console:territory_edit", slug=territory.slug)
+
+
+@console_login_required
+@require_POST
+def territory_sms(request, slug):
+    """Which countries' numbers may subscribe by SMS, and the hourly cap of confirmation SMS."""
+    territory = _territory(request.user, slug)
+    form = TerritorySmsForm(request.POST, instance=territory)
+    if not form.is_valid():
+        return _territory_page(request, territory, TerritoryForm(instance=territory), PartnerForm(), status=400,
+                               sms_form=form)
+    form.save()
+    messages.success(request, _("Les réglages des abonnements par SMS sont enregistrés."))
     return redirect("console:territory_edit", slug=territory.slug)
 
 
