@@ -188,7 +188,7 @@ def notice(request, notice_id: int):
 
 @router.get(
     "/territories/{slug}/zones",
-    response={200: ZoneCollection, 304: None, 404: Problem},
+    response={200: ZoneCollection, 304: None, 404: Problem, **NUL},
     url_name="territory_zones",
     summary="Zones de perception possible en cours",
     description=(

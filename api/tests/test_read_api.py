@@ -169,8 +169,8 @@ def test_drafts_and_unpublished_territories_notices_are_not_found(client, world)
 def test_active_notices_take_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
     for i in range(12):
         ongoing(world, site=[world.site_a, world.site_b][i % 2], title=f"Message {i}")
-    # territory, fingerprint, count, page, communes.
-    with django_assert_max_num_queries(5):
+    # territory, fingerprint, count, page, communes, current perception zones.
+    with django_assert_max_num_queries(6):
         response = client.get(URL, {"status": "active"})
     assert len(response.json()["results"]) == 12
     # Served from the cache: only the territory and its fingerprint are read.
