@@ -4,7 +4,7 @@ Only published notices of published territories are visible. The territory's not
 (GET /territories/{slug}/notices, with ?status=active the surge hot path) is cached under the
 territory's fingerprint and answers 304 to a matching If-None-Match; everything is fetched in a
 fixed number of queries whatever the page size."""
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
@@ -61,7 +61,13 @@ def public_notices():
     return Notice.objects.published().filter(territory__is_published=True)
 
 
+# The days a filter can name: ?from=0001-01-01 or ?to=9999-12-31 would overflow once turned into
+# an aware time (and the day after); nothing was published outside them anyway.
+FIRST_DAY, LAST_DAY = date(1, 1, 2), date(9999, 12, 30)
+
+
 def _day_start(day):
+    day = min(max(day, FIRST_DAY), LAST_DAY)
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
@@ -94,7 +100,7 @@ def filter_notices(queryset, filters):
             | Q(end__isnull=True, starts_at__gte=start)
         )
     if filters.date_to:
-        queryset = queryset.filter(starts_at__lt=_day_start(filters.date_to + timedelta(days=1)))
+        queryset = queryset.filter(starts_at__lt=_day_start(min(filters.date_to, LAST_DAY) + timedelta(days=1)))
     return queryset
 
 

@@ -26,6 +26,9 @@ FIELDS = [
 TEXT_LIMITS = {"title": 120, "body": 2000, "impact": 600}
 # An observed event may be published a little ahead of its start (clock drift, typing time).
 OBSERVED_START_TOLERANCE_MINUTES = 15
+# Times a notice may give: anything outside is a typing slip (year 0160), which feeds and the API
+# could not even write in ISO 8601 (Paris was then 9 min 21 s ahead of Greenwich).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 
 def publish(actor, fields, notice=None, source="console"):
@@ -230,7 +233,11 @@ def _clean(actor, fields):
     data["perceptions"] = [p for p in Perception.values if p in perceptions]
 
     starts_at, expected_end_at = data["starts_at"], data["expected_end_at"]
-    if starts_at is None:
+    for name in ("starts_at", "expected_end_at"):
+        if data[name] is not None and not FIRST_YEAR <= data[name].year <= LAST_YEAR:
+            err(name, _("Indiquez une date entre %(first)d et %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR})
+            starts_at = expected_end_at = None  # nothing more to say about them
+    if data["starts_at"] is None:
         err("starts_at", _("Indiquez la date et l'heure de début."))
     elif expected_end_at is not None and expected_end_at <= starts_at:
         err("expected_end_at", _("La fin prévue doit être après le début."))
