@@ -213,5 +213,5 @@ def territory_zones(request, slug: str):
         body = ZoneCollection.model_validate(zones_api.territory_collection(territory)).model_dump(mode="json")
         return presenters.RENDERER.render(request, body, response_status=200)
 
-    return serve_fingerprinted(request, territory, "api-zones", None, render, "application/geo+json; charset=utf-8")
+    return serve_fingerprinted(request, territory, "api-zones", None, render, "application/json; charset=utf-8")
 

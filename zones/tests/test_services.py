@@ -198,7 +198,7 @@ def test_the_api_gives_the_zone_of_a_notice_its_revisions_and_the_territory_laye
     assert body["zone"]["properties"]["sentence"].startswith("Vent de sud-est : odeur possible à Harfleur")
     assert body["revisions"][0]["zone"]["properties"]["revision"] == 1
     layer = client.get(f"/api/v1/territories/{world.x.slug}/zones")
-    assert layer["Content-Type"].startswith("application/geo+json")
+    assert layer["Content-Type"].startswith("application/json")
     assert [f["properties"]["notice"] for f in layer.json()["features"]] == [notice.pk]
     document = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/territories/{slug}/zones" in document["paths"]
