@@ -106,3 +106,26 @@ class ApiToken(models.Model):
 
     def editable_notices(self):
         return Notice.objects.filter(site__in=self.editable_sites())
+
+
+class IdempotentWrite(models.Model):
+    """A write of the API sent with an `Idempotency-Key` header, and the answer it got.
+
+    Stored in the write's own transaction (api.idempotency), so that it exists exactly when the
+    write does: a client that lost the answer (a 503, a cut connection) and retries with the
+    same key gets this answer again, and the write is not made twice. Kept 24 hours
+    (`manage.py purge_idempotency_keys`, run by the scheduler)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # SHA-256 of the method, the path and the body: the same key with another request is refused.
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="api_idempotent_write_key")]
+
+    def __str__(self):
+        return f"{self.organization_id}:{self.key}"
