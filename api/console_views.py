@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from console.decorators import console_login_required
+from riverains.text import validate_single_line
 from territories.models import Organization
 
 from .models import ApiToken
@@ -22,7 +23,7 @@ class TokenForm(forms.Form):
         error_messages={"invalid_choice": gettext_lazy("Choisissez un de vos adhérents.")},
     )
     name = forms.CharField(
-        label=gettext_lazy("Nom du jeton"), max_length=100,
+        label=gettext_lazy("Nom du jeton"), max_length=100, validators=[validate_single_line],
         help_text=gettext_lazy("Pour le reconnaître plus tard, par exemple « Supervision de l'unité 3 »."),
     )
 

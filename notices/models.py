@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _
 
+from riverains.text import validate_multiline, validate_single_line
+
 from territories.models import Commune, Role, Site, Territory
 
 
@@ -55,13 +57,14 @@ class Explainer(models.Model):
     """A plain-language page on a normal industrial practice ("what is flaring?")."""
 
     slug = models.SlugField(_("identifiant"), unique=True)
-    title = models.CharField(_("titre"), max_length=160)
-    summary = models.CharField(_("résumé"), max_length=300)
-    body = models.TextField(_("texte"), help_text=_("Paragraphes séparés par une ligne vide."))
+    title = models.CharField(_("titre"), max_length=160, validators=[validate_single_line])
+    summary = models.CharField(_("résumé"), max_length=300, validators=[validate_single_line])
+    body = models.TextField(_("texte"), help_text=_("Paragraphes séparés par une ligne vide."), validators=[validate_multiline])
     # English pages (/en/…) show these when written, else the French text (see _localized).
-    title_en = models.CharField(_("titre en anglais"), max_length=160, blank=True)
-    summary_en = models.CharField(_("résumé en anglais"), max_length=300, blank=True)
-    body_en = models.TextField(_("texte en anglais"), blank=True, help_text=_("Paragraphes séparés par une ligne vide."))
+    title_en = models.CharField(_("titre en anglais"), max_length=160, blank=True, validators=[validate_single_line])
+    summary_en = models.CharField(_("résumé en anglais"), max_length=300, blank=True, validators=[validate_single_line])
+    body_en = models.TextField(_("texte en anglais"), blank=True, help_text=_("Paragraphes séparés par une ligne vide."),
+                               validators=[validate_multiline])
     categories = models.JSONField(_("catégories liées"), default=list, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -176,9 +179,10 @@ class Notice(models.Model):
     starts_at = models.DateTimeField(_("début"))
     expected_end_at = models.DateTimeField(_("fin prévue"), null=True, blank=True)
     ended_at = models.DateTimeField(_("fin effective"), null=True, blank=True)
-    title = models.CharField(_("titre"), max_length=120)
-    body = models.TextField(_("texte"), max_length=2000)
-    impact = models.TextField(_("incidence pour les riverains"), max_length=600, blank=True)
+    # notices.services checks these too, with the same messages (its forms are not model forms).
+    title = models.CharField(_("titre"), max_length=120, validators=[validate_single_line])
+    body = models.TextField(_("texte"), max_length=2000, validators=[validate_multiline])
+    impact = models.TextField(_("incidence pour les riverains"), max_length=600, blank=True, validators=[validate_multiline])
     communes = models.ManyToManyField(Commune, verbose_name=_("communes concernées"), related_name="notices")
     explainer = models.ForeignKey(
         Explainer, on_delete=models.SET_NULL, null=True, blank=True, related_name="notices", verbose_name=_("fiche « comprendre »")
@@ -189,7 +193,7 @@ class Notice(models.Model):
         help_text=_("À diffuser même la nuit (par exemple un bruit fort) : ignore les heures de silence des SMS."),
     )
     status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    public_reason = models.CharField(_("motif public"), max_length=300, blank=True)
+    public_reason = models.CharField(_("motif public"), max_length=300, blank=True, validators=[validate_multiline])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
@@ -257,7 +261,7 @@ class Revision(models.Model):
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
     action = models.CharField(max_length=10, choices=RevisionAction.choices)
-    change_note = models.CharField(_("ce qui a changé"), max_length=300, blank=True)
+    change_note = models.CharField(_("ce qui a changé"), max_length=300, blank=True, validators=[validate_multiline])
     status = models.CharField(max_length=10, choices=Status.choices)
     snapshot = models.JSONField(help_text="Public fields of the notice at this revision.")
     notify = models.BooleanField(default=True, help_text="Whether subscribers are told of this revision.")

@@ -3,6 +3,8 @@ to tell the site's owner that something cannot be used)."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from riverains.text import validate_multiline, validate_single_line
+
 from territories.models import AccessibilityStatus
 
 # Compliance of the platform's own pages (outside any territory), as found by the last audit.
@@ -15,8 +17,8 @@ PAGE_MAX = 300
 
 
 class AccessibilityFeedback(models.Model):
-    message = models.TextField(_("problème rencontré"), max_length=MESSAGE_MAX)
-    page = models.CharField(_("page concernée"), max_length=PAGE_MAX, blank=True)
+    message = models.TextField(_("problème rencontré"), max_length=MESSAGE_MAX, validators=[validate_multiline])
+    page = models.CharField(_("page concernée"), max_length=PAGE_MAX, blank=True, validators=[validate_single_line])
     email = models.EmailField(_("adresse e-mail pour vous répondre"), blank=True)
     created_at = models.DateTimeField(_("reçu le"), auto_now_add=True)
     handled = models.BooleanField(_("traité"), default=False)

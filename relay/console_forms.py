@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from riverains.text import validate_single_line
 from territories.models import Commune, Territory
 
 
@@ -26,7 +27,7 @@ class WebhookForm(TerritoryChoiceMixin, forms.Form):
         error_messages={"required": _("Saisissez l'adresse du webhook.")},
     )
     label = forms.CharField(
-        label=_("Description"), max_length=200,
+        label=_("Description"), max_length=200, validators=[validate_single_line],
         help_text=_("Le partenaire et l'usage, par exemple « Site de la ville d'Harfleur »."),
         error_messages={"required": _("Décrivez ce webhook (le partenaire, l'usage).")},
     )

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from notices.models import Status
 from notices.permissions import is_coordinator_of
-from notices.validators import CONTROL
 from riverains import ratelimit
+from riverains.text import CONTROL, validate_multiline
 from territories.geo import distance_km, in_france
 from territories.models import Site
 
@@ -228,6 +228,10 @@ def close_episode(user, episode, explanation):
     if len(explanation) > EXPLANATION_LIMIT:
         raise ValidationError({"explanation": [_("L'explication est limitée à %(limit)s caractères.")
                                                % {"limit": EXPLANATION_LIMIT}]})
+    try:
+        validate_multiline(explanation)  # published on the territory's pages and e-mailed
+    except ValidationError as e:
+        raise ValidationError({"explanation": e.messages}) from None
     with transaction.atomic():
         episode = Episode.objects.select_for_update().get(pk=episode.pk)
         if episode.status != EpisodeStatus.OPEN:

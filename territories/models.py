@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from riverains.text import validate_multiline, validate_single_line
+
 from .geo import validate_in_france
 
 # Paths that a territory slug must never shadow.
@@ -117,15 +119,16 @@ class TerritoryQuerySet(models.QuerySet):
 
 class Territory(models.Model):
     slug = models.SlugField(_("identifiant"), max_length=60, unique=True, validators=[validate_slug_not_reserved])
-    name = models.CharField(_("nom"), max_length=120)
-    presentation = models.TextField(_("présentation"), blank=True, max_length=3000)
+    name = models.CharField(_("nom"), max_length=120, validators=[validate_single_line])
+    presentation = models.TextField(_("présentation"), blank=True, max_length=3000, validators=[validate_multiline])
     toll_free_number = models.CharField(_("numéro vert"), max_length=20, blank=True, validators=[french_phone])
     contact_email = models.EmailField(_("e-mail de contact"), blank=True)
     contact_phone = models.CharField(_("téléphone de contact"), max_length=20, blank=True, validators=[french_phone])
-    coordinator_name = models.CharField(_("structure coordinatrice"), max_length=200, blank=True)
+    coordinator_name = models.CharField(_("structure coordinatrice"), max_length=200, blank=True, validators=[validate_single_line])
     siren_advice = models.TextField(
         _("conduite à tenir si la sirène retentit"),
         max_length=1000,
+        validators=[validate_multiline],
         # France Bleu became « ici » in January 2025: the station residents are told to tune to.
         default=(
             "Si la sirène retentit : mettez-vous à l'abri dans le bâtiment le plus proche, fermez portes et "
@@ -179,9 +182,9 @@ class Territory(models.Model):
 
 class Partner(models.Model):
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="partners")
-    name = models.CharField(_("nom"), max_length=200)
+    name = models.CharField(_("nom"), max_length=200, validators=[validate_single_line])
     url = models.URLField(_("site web"), blank=True)
-    description = models.CharField(_("rôle"), max_length=300, blank=True)
+    description = models.CharField(_("rôle"), max_length=300, blank=True, validators=[validate_single_line])
 
     class Meta:
         ordering = ["name"]
@@ -207,7 +210,7 @@ class Organization(models.Model):
     """A member company (adhérent)."""
 
     territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="organizations")
-    name = models.CharField(_("nom"), max_length=200)
+    name = models.CharField(_("nom"), max_length=200, validators=[validate_single_line])
     website = models.URLField(_("site web"), blank=True)
     is_active = models.BooleanField(_("adhésion active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -254,13 +257,13 @@ class SiteQuerySet(models.QuerySet):
 
 class Site(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="sites")
-    name = models.CharField(_("nom"), max_length=200)
+    name = models.CharField(_("nom"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(_("identifiant"), max_length=80)
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="sites", verbose_name=_("commune"))
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
     seveso = models.CharField(_("statut Seveso"), max_length=12, choices=Seveso.choices, default=Seveso.NONE)
-    description = models.TextField(_("présentation publique"), blank=True, max_length=3000)
+    description = models.TextField(_("présentation publique"), blank=True, max_length=3000, validators=[validate_multiline])
     neighbouring_communes = models.ManyToManyField(
         Commune,
         verbose_name=_("communes voisines"),

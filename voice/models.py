@@ -3,6 +3,8 @@ calls it received (statistics only: a caller's number is never stored in clear).
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from riverains.text import validate_single_line
+
 from territories.models import Territory
 
 
@@ -20,7 +22,7 @@ class VoiceSettings(models.Model):
         help_text=_("Chemin d'un fichier .onnx sur le serveur ; vide : le modèle par défaut (PIPER_MODEL)."),
     )
     greeting = models.CharField(
-        _("message d'accueil"), max_length=300, blank=True,
+        _("message d'accueil"), max_length=300, blank=True, validators=[validate_single_line],
         help_text=_("Remplace la phrase d'accueil du numéro vert ; vide : « Bienvenue sur la ligne d'information … »."),
     )
 
