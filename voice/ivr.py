@@ -25,15 +25,18 @@ from territories.models import Territory
 from . import conf, signature
 from .models import Call
 from .phone import caller_hash, territory_for_number
-from .services import latest_bulletin, territory_dir
-from .wording import script_for
+from .services import latest_bulletin, notice_part, territory_dir
+from .wording import commune_report, script_for
 
 logger = logging.getLogger(__name__)
 LANGUAGE = "fr-FR"
-# Key → what it plays; "3" and "*" repeat the last one.
-CHOICES = {"1": "current", "2": "planned", "9": "info"}
-REPEAT_KEYS = {"3", "*"}
+# Key → what it plays; "*" repeats the last one. 1 asks which current notice to hear in full,
+# 3 asks for a postcode (see ASKS).
+CHOICES = {"2": "planned", "4": "current", "9": "info"}
+ONE_NOTICE_KEY, COMMUNE_KEY = "1", "3"
+REPEAT_KEYS = {"*"}
 MENU_KEY = "0"
+POSTCODE_DIGITS = 5
 # Unanswered menus (timeouts) before saying goodbye; wrong keys get one more chance.
 MAX_SILENCES = 1
 MAX_MISTAKES = 2
@@ -86,9 +89,28 @@ class Reply:
     def section_text(self, name):
         if self._bulletin and self._bulletin.sections.get(name):
             return self._bulletin.sections[name]
+        script = self.script()
+        if name.startswith("notice-"):
+            return next((s.text for s in script.segments if s.section == "current" and notice_part(s.notice_id) == name), "")
+        return script.section(name)
+
+    def script(self):
         if self._script is None:
             self._script = script_for(self.territory)
-        return self._script.section(name)
+        return self._script
+
+    def current_ids(self):
+        """The current notices in the order the intro named them (what the caller heard)."""
+        if self._bulletin and "current_order" in self._bulletin.sections:
+            return [int(pk) for pk in self._bulletin.sections["current_order"].split()]
+        return list(self.script().current_ids)
+
+    def ask(self, prompt, digits, **state):
+        """Say `prompt` and wait for `digits` keys (# ends early); without them, back to the menu."""
+        gather = ET.SubElement(self.root, "Gather", input="dtmf", numDigits=str(digits), finishOnKey="#",
+                               timeout=str(conf.gather_timeout()), action=self.menu_url(**state), method="POST")
+        self.say(prompt, gather)
+        ET.SubElement(self.root, "Redirect", method="POST").text = self.menu_url(dernier=state.get("dernier", ""))
 
     def menu(self, **state):
         """Play the menu and wait for one key; without one, come back to say so."""
@@ -161,11 +183,28 @@ def menu(request):
     if territory is None:
         return _unknown_number(request)
     reply = Reply(request, territory)
-    key = request.POST.get("Digits", "").strip()[:1]
+    digits = request.POST.get("Digits", "").strip()
+    key = digits[:1]
     last = request.GET.get("dernier", "")
+    step = request.GET.get("etape", "")
     silences, mistakes = _int(request.GET.get("silences")), _int(request.GET.get("erreurs"))
 
-    if key in CHOICES or key in REPEAT_KEYS:
+    if step == "numero" and digits:
+        _record(request, territory, f"1:{digits[:3]}")
+        _one_notice(reply, digits)
+        reply.menu(dernier=ONE_NOTICE_KEY)
+    elif step == "commune" and digits:
+        _record(request, territory, "3:code")
+        _commune(reply, digits)
+        reply.menu(dernier=COMMUNE_KEY)
+    elif key == ONE_NOTICE_KEY or (key in REPEAT_KEYS and last == ONE_NOTICE_KEY):
+        _record(request, territory, key)
+        _ask_for_a_notice(reply)
+    elif key == COMMUNE_KEY or (key in REPEAT_KEYS and last == COMMUNE_KEY):
+        _record(request, territory, key)
+        reply.ask(_("Tapez les %(n)d chiffres du code postal de votre commune.") % {"n": POSTCODE_DIGITS},
+                  POSTCODE_DIGITS, etape="commune", dernier=COMMUNE_KEY)
+    elif key in CHOICES or key in REPEAT_KEYS:
         section = CHOICES.get(key) or CHOICES.get(last) or "intro"
         _record(request, territory, key)
         reply.play_section(section)
@@ -188,6 +227,46 @@ def menu(request):
             reply.say(_("Cette touche ne correspond à aucun choix."))
             reply.menu(dernier=last, silences=silences, erreurs=mistakes + 1)
     return reply.response()
+
+
+def _ask_for_a_notice(reply):
+    """Menu 1: the number of the activity, as the intro counted them; with only one, it at once."""
+    ids = reply.current_ids()
+    if not ids:
+        reply.say(_("Aucune activité n'est en cours en ce moment."))
+        reply.menu(dernier=ONE_NOTICE_KEY)
+    elif len(ids) == 1:
+        reply.play_section(notice_part(ids[0]))
+        reply.menu(dernier=ONE_NOTICE_KEY)
+    else:
+        reply.ask(_("Tapez le numéro de l'activité, de 1 à %(n)d, puis dièse.") % {"n": len(ids)},
+                  len(str(len(ids))), etape="numero", dernier=ONE_NOTICE_KEY)
+
+
+def _one_notice(reply, digits):
+    ids = reply.current_ids()
+    number = _int(digits.rstrip("#"))
+    if 1 <= number <= len(ids):
+        reply.play_section(notice_part(ids[number - 1]))
+    else:
+        reply.say(_("Ce numéro ne correspond à aucune activité en cours."))
+
+
+def _commune(reply, digits):
+    """Menu 3: the notices of the territory's communes that have this postcode, said by the provider
+    (the answer depends on what was typed, so there is no recording of it)."""
+    from notices.models import Notice
+
+    code = digits.rstrip("#")
+    communes = [c for c in reply.territory.communes.all() if code in c.postcode_list] if code.isdigit() else []
+    if not communes:
+        reply.say(_("Aucune commune du territoire n'a le code postal %(code)s.") % {"code": " ".join(code)})
+        return
+    now = timezone.now()
+    base = Notice.objects.filter(territory=reply.territory).select_related("site__commune").prefetch_related("communes")
+    current = list(base.active(now).order_by("starts_at", "pk"))
+    planned = list(base.upcoming(now).order_by("starts_at", "pk"))
+    reply.say(commune_report(reply.territory, communes, current, planned, now))
 
 
 def _int(value):

@@ -3,6 +3,7 @@
 regenerate_bulletin() writes, under MEDIA_ROOT/voice/<territory>/:
   bulletin.wav (8 kHz mono G.711 µ-law), bulletin-alaw.wav (A-law), bulletin.mp3, bulletin.txt;
   intro.wav, current.wav, planned.wav, menu.wav, info.wav: the parts the phone menu plays (µ-law);
+  notice-<id>.wav: each current notice in full, for the menu's "one activity in detail" (µ-law);
   messages/<notice id>.mp3 and .txt: each notice on its own, for its "Listen" button.
 Every file is written to a temporary file in the same directory, flushed to disk, then renamed
 over the old one: a caller fetching it meanwhile gets the old bulletin or the new one, whole."""
@@ -13,6 +14,7 @@ import hashlib
 import itertools
 import logging
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -44,6 +46,19 @@ FORMATS = {
 
 class AudioError(RuntimeError):
     pass
+
+
+NOTICE_PART = re.compile(r"^notice-\d+$")
+
+
+def for_the_voice(text):
+    """What the synthesiser is given: the transcript says "8 heures 05", a voice says "8 heures 5"
+    (eSpeak would read "zéro cinq")."""
+    return re.sub(r"\b(heures?|midi|minuit) 0(\d)\b", r"\1 \2", text)
+
+
+def notice_part(notice_id):
+    return f"notice-{notice_id}"
 
 
 def territory_dir(territory):
@@ -216,7 +231,7 @@ def regenerate_bulletin(territory, now=None, force=False):
             return previous
         with tempfile.TemporaryDirectory(prefix=".work-", dir=directory) as workdir, ThreadPoolExecutor(WORKERS) as pool:
             speaker = Speaker(engine, workdir)
-            results = pool.map(speaker.say, [s.text for s in script.segments])
+            results = pool.map(speaker.say, [for_the_voice(s.text) for s in script.segments])
             spoken = [(segment, path, seconds) for segment, (path, seconds) in zip(script.segments, results)]
             files = _write_phone_files(pool, speaker, spoken, directory, Path(workdir))
             text = script.bulletin_text
@@ -225,7 +240,7 @@ def regenerate_bulletin(territory, now=None, force=False):
             bulletin = Bulletin.objects.create(
                 territory=territory,
                 text=text,
-                sections={name: script.section(name) for name in PHONE_SECTIONS},
+                sections=_sections(script),
                 engine=speaker.engine.name,
                 content_hash=content_hash,
                 files=files,
@@ -242,6 +257,17 @@ def regenerate_bulletin(territory, now=None, force=False):
     return bulletin
 
 
+def _sections(script):
+    """The text of each part the phone plays, each current notice's too, and the order in which
+    the intro names the current notices (menu 1: "tapez le numéro de l'activité")."""
+    sections = {name: script.section(name) for name in PHONE_SECTIONS}
+    for segment in script.segments:
+        if segment.section == "current" and segment.notice_id:
+            sections[notice_part(segment.notice_id)] = segment.text
+    sections["current_order"] = " ".join(str(pk) for pk in script.current_ids)
+    return sections
+
+
 def _describe(path, duration):
     return {"sha256": sha256_file(path), "duration": round(duration, 2), "bytes": path.stat().st_size}
 
@@ -252,6 +278,10 @@ def _timeline(spoken):
     for segment, _path, seconds in spoken:
         start, end = ranges.get(segment.section, (position, position))
         ranges[segment.section] = (start, position + seconds)
+        if segment.section == "current" and segment.notice_id:
+            ranges[notice_part(segment.notice_id)] = (position, position + seconds)
+        if segment.role == "lines":
+            ranges["lines"] = (position, position + seconds)
         position += seconds + PAUSE_SECONDS
     ranges["bulletin"] = (ranges[BULLETIN_SECTIONS[0]][0], ranges[BULLETIN_SECTIONS[-1]][1])
     return ranges
@@ -265,6 +295,7 @@ def _write_phone_files(pool, speaker, spoken, directory, workdir):
     ranges = _timeline(spoken)
     targets = [(directory / "bulletin.wav", "mulaw", "bulletin"), (directory / "bulletin-alaw.wav", "alaw", "bulletin")]
     targets += [(directory / f"{name}.wav", "mulaw", name) for name in PHONE_SECTIONS]
+    targets += [(directory / f"{name}.wav", "mulaw", name) for name in ranges if NOTICE_PART.match(name)]
 
     def cut(target, fmt, name):
         start, end = ranges[name]
@@ -272,7 +303,10 @@ def _write_phone_files(pool, speaker, spoken, directory, workdir):
             _run_sox([whole, *FORMATS[fmt], tmp, "trim", f"{round(start * 8000)}s", f"{round((end - start) * 8000)}s"])
         return target.name, _describe(target, end - start)
 
-    return dict(pool.map(lambda args: cut(*args), targets))
+    files = dict(pool.map(lambda args: cut(*args), targets))
+    if "lines" in ranges:  # how long a caller waits before the first notice (bench/VOICE.md)
+        files["intro.wav"]["first_notice_at"] = round(ranges["lines"][0] - ranges["intro"][0], 2)
+    return files
 
 
 def _mp3_jobs(speaker, spoken, directory):
@@ -320,7 +354,7 @@ def ensure_clip(notice, now=None):
     with territory_lock(notice.territory):
         if not (audio.exists() and transcript.exists() and transcript.read_text("utf-8") == text):
             with tempfile.TemporaryDirectory(prefix=".work-", dir=directory) as workdir:
-                path, _seconds = Speaker(_choose_engine(notice.territory), workdir).say(text)
+                path, _seconds = Speaker(_choose_engine(notice.territory), workdir).say(for_the_voice(text))
                 _write_clip(directory, notice.pk, text, [path])
     return audio
 

@@ -15,7 +15,7 @@ from notices.models import Notice
 from territories.models import Territory
 
 from . import conf
-from .services import PHONE_SECTIONS, ensure_bulletin, ensure_clip, territory_dir
+from .services import NOTICE_PART, PHONE_SECTIONS, ensure_bulletin, ensure_clip, territory_dir
 
 CONTENT_TYPES = {
     ".wav": "audio/wav",
@@ -117,10 +117,12 @@ def bulletin_file(request, territory, name):
 
 @require_safe
 def section_file(request, territory, name):
-    if name not in PHONE_SECTIONS:
+    if name not in PHONE_SECTIONS and not NOTICE_PART.match(name):
         raise Http404
     territory = _territory(territory)
-    ensure_bulletin(territory)
+    bulletin = ensure_bulletin(territory)
+    if f"{name}.wav" not in bulletin.files:  # a notice no longer current: its old file is not served
+        raise Http404
     return serve(request, territory_dir(territory) / f"{name}.wav")
 
 

@@ -48,10 +48,11 @@ def _hours(hour):
 
 
 def clock(value):
-    """'22 heures', '22 heures 30', 'midi', 'minuit', 'midi 15'."""
+    """'22 heures', '22 heures 30', '8 heures 05', 'midi', 'minuit', 'midi 15' (the synthesiser
+    is given '8 heures 5': see services.for_the_voice)."""
     h, m = value.hour, value.minute
     base = {0: "minuit", 12: "midi"}.get(h) or _hours(h)
-    return base if m == 0 else f"{base} {m}"
+    return base if m == 0 else f"{base} {m:02d}"
 
 
 def spoken_date(day, now):
@@ -119,6 +120,48 @@ def spoken_end(end, start, now):
     if end.date() == start.date() and _part(end.hour) == _part(start.hour):
         return clock(end)
     return spoken_moment(end, now)
+
+
+# --- names said as a French speaker says them ----------------------------------------------------
+
+DEMO_MARK = re.compile(r"\s*\((?:démonstration|démo)\)", re.IGNORECASE)
+
+
+def spoken_name(name):
+    """A name without the "(démonstration)" the demo puts after every one (said once, in the
+    greeting)."""
+    return DEMO_MARK.sub("", name or "").strip()
+
+
+def at_commune(name):
+    """'à Harfleur', 'au Havre', 'aux Pennes-Mirabeau', 'à la Mède', "à l'Isle-Adam"."""
+    name = spoken_name(name)
+    for article, preposition in (("Le ", "au "), ("Les ", "aux "), ("La ", "à la "), ("L'", "à l'"), ("L’", "à l'")):
+        if name.startswith(article):
+            return preposition + name[len(article):]
+    return f"à {name}"
+
+
+# A plant named by what it is ("Raffinerie de …", "Dépôt pétrolier …") takes the article of
+# that word: "à la raffinerie", "au dépôt". Other names are said after the commune.
+FEMININE_PLANTS = {"raffinerie", "usine", "plateforme", "plate-forme", "centrale", "aciérie", "sucrerie", "papeterie",
+                   "cimenterie", "verrerie", "distillerie", "station", "unité", "fonderie", "pétrochimie", "chimie"}
+MASCULINE_PLANTS = {"dépôt", "terminal", "site", "complexe", "port", "établissement", "entrepôt", "laboratoire",
+                    "incinérateur", "stockage"}
+
+
+def at_site(site):
+    """'à la Raffinerie Exemple de Gonfreville', "à l'Usine …", 'au Dépôt de …', or, for a plant whose name says
+    nothing of what it is, the commune: 'au Havre'."""
+    name = spoken_name(site.name)
+    first = name.split(" ")[0].lower() if name else ""
+    if (first in FEMININE_PLANTS or first in MASCULINE_PLANTS) and first[0] in "aeiouyéèêh":
+        return f"à l'{name}"
+    if first in FEMININE_PLANTS:
+        return f"à la {name}"
+    if first in MASCULINE_PLANTS:
+        return f"au {name}"
+    return at_commune(site.commune.name)
 
 
 # --- operators' text made speakable -----------------------------------------------------------
@@ -225,7 +268,7 @@ def _perceptions(perceptions, tense):
 
 
 def _who(notice):
-    return f"{notice.site.name}, à {notice.site.commune.name},"
+    return f"{spoken_name(notice.site.name)}, {at_commune(notice.site.commune.name)},"
 
 
 def notice_sentence(notice, now):
@@ -234,8 +277,8 @@ def notice_sentence(notice, now):
     status = notice.status
     if status == "cancelled":
         return " ".join(filter(None, [
-            f"L'opération qui était prévue à partir de {spoken_moment(start, now)} par {notice.site.name}, "
-            f"à {notice.site.commune.name}, est annulée.",
+            f"L'opération qui était prévue à partir de {spoken_moment(start, now)} par {spoken_name(notice.site.name)}, "
+            f"{at_commune(notice.site.commune.name)}, est annulée.",
             _sentence(notice.title), _sentence(notice.public_reason),
         ]))
     if status == "ended" or (notice.ended_at and notice.ended_at <= now):
@@ -275,11 +318,13 @@ class Segment:
     section: str  # intro, current, planned, outro, info, menu
     text: str
     notice_id: int | None = None
+    role: str = ""  # "lines": the one-line summaries of the current notices, at the start of the intro
 
 
 @dataclass
 class Script:
     segments: list = field(default_factory=list)
+    current_ids: list = field(default_factory=list)  # the order in which the intro names them (menu 1)
 
     def section(self, name):
         return " ".join(s.text for s in self.segments if s.section == name)
@@ -297,10 +342,70 @@ def _count(n, one, many):
     return one if n == 1 else many % {"n": n}
 
 
+# What each category is, as a noun, for the one-line summary of a current notice.
+NOUN = {
+    "torchage": "torchage", "vapeur": "vapeur ou fumée", "odeur": "odeur possible", "bruit": "bruit possible",
+    "exercice": "exercice", "essai_sirene": "essai de sirène", "maintenance": "maintenance", "travaux": "travaux",
+    "incident": "incident", "autre": "opération",
+}
+# Beyond this many current notices, each line names the commune rather than the plant (shorter),
+# so that the first thing a caller hears stays under a minute.
+SITE_NAMES_UP_TO = 5
+
+
+def until(notice, now):
+    """'jusqu'à 18 heures', 'jusqu'à 16 heures demain après-midi', 'fin non annoncée'."""
+    end = notice.expected_end_at
+    if not end:
+        return "fin non annoncée"
+    if end <= now:
+        return "fin prévue dépassée"
+    local, today = timezone.localtime(end), timezone.localtime(now)
+    if local.date() == today.date() and not (local.hour == 0 and local.minute == 0):
+        return f"jusqu'à {clock(local)}"
+    return f"jusqu'à {spoken_moment(end, now)}"
+
+
+def notice_line(notice, now, with_site=True):
+    """One current notice in a few words: 'torchage à la Raffinerie de Gonfreville, jusqu'à 18 heures'."""
+    where = at_site(notice.site) if with_site else at_commune(notice.site.commune.name)
+    return f"{NOUN.get(notice.category, NOUN['autre'])} {where}, {until(notice, now)}"
+
+
+def headline_lead(current):
+    if not current:
+        return _("Rien de signalé en ce moment : aucun site industriel n'a annoncé d'activité visible, audible ou odorante.")
+    return _count(len(current), _("En ce moment, une activité :"), _("En ce moment, %(n)d activités :"))
+
+
+def headline_lines(current, now):
+    with_site = len(current) <= SITE_NAMES_UP_TO
+    return " ; ".join(notice_line(n, now, with_site) for n in current) + "."
+
+
+def planned_count(planned):
+    if not planned:
+        return _("Aucune opération n'est prévue dans les prochains jours.")
+    return _count(len(planned), _("Une opération est prévue dans les prochains jours."),
+                  _("%(n)d opérations sont prévues dans les prochains jours."))
+
+
 def greeting(territory, override_text=""):
+    """Short, so that the first notice is heard within ten seconds of the call."""
     if override_text:
-        return _sentence(override_text)
-    return _("Bonjour, vous êtes sur la ligne d'information des riverains du territoire %(name)s.") % {"name": territory.name}
+        text = _sentence(override_text)
+    else:
+        text = _("Bonjour, ici la ligne des riverains de %(name)s.") % {"name": spoken_name(territory.name)}
+    return text + " " + _("Ce service informe, il n'alerte pas.")
+
+
+def demo_notice(territory):
+    return _("C'est une démonstration : les entreprises et les messages sont fictifs.") if getattr(territory, "is_demo", False) else ""
+
+
+def siren_reminder():
+    """The short version said before the menu; the territory's full advice is under 9."""
+    return _("Si la sirène retentit, mettez-vous à l'abri et écoutez la radio.")
 
 
 def disclaimer(territory):
@@ -310,38 +415,32 @@ def disclaimer(territory):
     return " ".join(filter(None, [_("Ce service vous informe, il ne vous alerte pas."), _sentence(advice)]))
 
 
-def summary(current, planned):
-    if not current and not planned:
-        return _("Aucune information n'est en cours en ce moment, et aucune opération n'est prévue dans les prochains jours.")
-    parts = [
-        _count(len(current), _("une information en cours"), _("%(n)d informations en cours")) if current
-        else _("aucune information en cours"),
-        _count(len(planned), _("une opération prévue dans les prochains jours"),
-               _("%(n)d opérations prévues dans les prochains jours")) if planned
-        else _("aucune opération prévue dans les prochains jours"),
+def menu_prompt(current_count=0):
+    parts = []
+    if current_count:
+        parts.append(_("Pour entendre une activité en détail, appuyez sur 1."))
+    parts += [
+        _("Pour les opérations prévues, appuyez sur 2."),
+        _("Pour ce qui concerne votre commune, appuyez sur 3."),
     ]
-    return _("Il y a actuellement %(current)s, et %(planned)s.") % {"current": parts[0], "planned": parts[1]}
-
-
-def menu_prompt():
-    return _(
-        "Pour écouter les informations en cours, appuyez sur 1. Pour les opérations prévues dans les prochains jours, "
-        "appuyez sur 2. Pour réécouter, appuyez sur 3 ou sur étoile. Pour en savoir plus sur ce service, appuyez sur 9."
-    )
+    if current_count:
+        parts.append(_("Pour toutes les activités en détail, appuyez sur 4."))
+    parts.append(_("Pour réécouter, appuyez sur étoile. Pour les consignes en cas de sirène et ce service, appuyez sur 9."))
+    return " ".join(parts)
 
 
 def outro():
-    return _("Fin du bulletin. Pour le réécouter, appuyez sur 3. Pour revenir au menu, appuyez sur 0.")
+    return _("Fin du bulletin. Pour le réécouter, appuyez sur étoile. Pour revenir au menu, appuyez sur 0.")
 
 
 def service_information(territory):
     who = territory.coordinator_name or _("les industriels du territoire")
     parts = [
-        _("Ce service est proposé par %(who)s. Il relaie les informations des sites industriels du territoire %(name)s "
+        disclaimer(territory),
+        _("Ce service est proposé par %(who)s. Il relaie les informations des sites industriels de %(name)s "
           "sur ce qui peut se voir, s'entendre ou se sentir depuis l'extérieur : torchage, vapeur, odeurs, bruits, "
-          "exercices et essais de sirène.") % {"who": speakable(who), "name": territory.name},
-        _("Il vous informe, il ne vous alerte pas : les alertes officielles passent par les sirènes, par FR-Alert "
-          "sur les téléphones portables, et par la préfecture."),
+          "exercices et essais de sirène.") % {"who": speakable(who), "name": spoken_name(territory.name)},
+        _("Les alertes officielles passent par les sirènes, par FR-Alert sur les téléphones portables, et par la préfecture."),
         _("Les mêmes informations sont publiées sur le site internet du territoire, où vous pouvez aussi vous abonner "
           "et signaler ce que vous percevez."),
     ]
@@ -350,31 +449,59 @@ def service_information(territory):
     return " ".join(parts)
 
 
+def commune_report(territory, communes, current, planned, now):
+    """What the caller hears after typing a postcode (menu 3): that commune's notices in one line each."""
+    names = _join([spoken_name(c.name) for c in communes])
+    codes = {c.pk for c in communes}
+
+    def concerns(notice):
+        return notice.site.commune_id in codes or any(c.pk in codes for c in notice.communes.all())
+
+    here_now = [n for n in current if concerns(n)]
+    here_soon = [n for n in planned if concerns(n)]
+    if not here_now and not here_soon:
+        return _("Pour %(names)s, rien n'est annoncé en ce moment ni dans les prochains jours.") % {"names": names}
+    parts = [_("Pour %(names)s :") % {"names": names}]
+    if here_now:
+        parts.append(_count(len(here_now), _("une activité en ce moment :"), _("%(n)d activités en ce moment :")))
+        parts.append(" ; ".join(notice_line(n, now) for n in here_now) + ".")
+    if here_soon:
+        parts.append(_count(len(here_soon), _("une opération prévue :"), _("%(n)d opérations prévues :")))
+        parts.append(" ".join(notice_sentence(n, now) for n in here_soon))
+    return " ".join(parts)
+
+
 def compose(territory, current, planned, now, greeting_text=""):
-    """The script of the bulletin: pure, from notices already chosen and ordered."""
+    """The script of the bulletin: pure, from notices already chosen and ordered.
+
+    A caller first hears the "intro": the greeting, then at once how many activities there are
+    and one short line for each ("torchage à la Raffinerie de Gonfreville, jusqu'à 18 heures"),
+    the count of planned operations and the siren reminder; then the menu. The full sentences
+    (section "current", one segment per notice) come on request, or in the web bulletin."""
     with override("fr"):
-        segments = [
-            Segment("intro", " ".join([greeting(territory, greeting_text), disclaimer(territory), summary(current, planned)])),
-        ]
+        # The greeting and the count in one breath; the lines of the notices right after.
+        segments = [Segment("intro", " ".join([greeting(territory, greeting_text), headline_lead(current)]))]
         if current:
-            segments.append(Segment("current", _count(len(current), _("Voici l'information en cours."),
-                                                      _("Voici les %(n)d informations en cours."))))
+            segments.append(Segment("intro", headline_lines(current, now), role="lines"))
+        segments.append(Segment("intro", " ".join(filter(None, [planned_count(planned), demo_notice(territory), siren_reminder()]))))
+        if current:
+            segments.append(Segment("current", _count(len(current), _("Voici l'activité en cours, en détail."),
+                                                      _("Voici les %(n)d activités en cours, en détail."))))
             segments += [Segment("current", notice_sentence(n, now), n.pk) for n in current]
         else:
             segments.append(Segment("current", _("Rien à signaler en ce moment : aucun site industriel n'a annoncé "
                                                  "d'opération visible, audible ou odorante en cours.")))
         if planned:
-            segments.append(Segment("planned", _count(len(planned), _("Une opération est prévue dans les prochains jours."),
-                                                      _("%(n)d opérations sont prévues dans les prochains jours."))))
+            segments.append(Segment("planned", planned_count(planned)))
             segments += [Segment("planned", notice_sentence(n, now), n.pk) for n in planned]
         else:
-            segments.append(Segment("planned", _("Aucune opération n'est prévue dans les prochains jours.")))
+            segments.append(Segment("planned", planned_count(planned)))
         segments += [
-            Segment("outro", outro()),
-            Segment("menu", menu_prompt()),
+            Segment("outro", " ".join([disclaimer(territory), outro()])),
+            Segment("menu", menu_prompt(len(current))),
             Segment("info", service_information(territory)),
         ]
-    return Script(segments)
+    return Script(segments, current_ids=[n.pk for n in current])
 
 
 def script_for(territory, now=None):
@@ -384,7 +511,7 @@ def script_for(territory, now=None):
     from .models import VoiceSettings
 
     now = now or timezone.now()
-    base = Notice.objects.filter(territory=territory).select_related("site__commune")
+    base = Notice.objects.filter(territory=territory).select_related("site__commune").prefetch_related("communes")
     current = list(base.active(now).order_by("starts_at", "pk"))
     planned = list(base.upcoming(now).order_by("starts_at", "pk"))
     settings_row = VoiceSettings.objects.filter(territory=territory).first()

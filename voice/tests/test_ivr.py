@@ -37,7 +37,7 @@ def played_parts(conversation):
 
 
 def test_a_caller_hears_the_greeting_then_each_choice_of_the_menu(line, client):
-    conversation = Provider(client).call(X_NUMBER, keys=["1", "2", "9", "3", TIMEOUT, TIMEOUT])
+    conversation = Provider(client).call(X_NUMBER, keys=["4", "2", "9", "*", TIMEOUT, TIMEOUT])
     assert_phone_audio(conversation)
     assert played_parts(conversation) == [
         "intro", "menu", "current", "menu", "planned", "menu", "info", "menu", "info", "menu", "menu"
@@ -46,11 +46,73 @@ def test_a_caller_hears_the_greeting_then_each_choice_of_the_menu(line, client):
     assert conversation.heard.endswith("Au revoir.") and conversation.hung_up
     call = Call.objects.get()
     assert call.territory == line.x
-    assert call.choices == ["1", "2", "9", "3", "timeout", "timeout"]
+    assert call.choices == ["4", "2", "9", "*", "timeout", "timeout"]
+
+
+def test_the_first_thing_heard_is_the_count_and_a_line_per_current_notice_within_ten_seconds(line, client):
+    conversation = Provider(client).call(X_NUMBER, keys=[TIMEOUT, TIMEOUT])
+    bulletin = line.x.bulletins.first()
+    intro = bulletin.sections["intro"]
+    assert intro.startswith("Bonjour, ici la ligne des riverains de Seine-Estuaire. Ce service informe, il n'alerte pas. "
+                            "En ce moment, une activité : torchage à la Raffinerie de Gonfreville, jusqu'à ")
+    assert "Une opération est prévue dans les prochains jours." in intro
+    # Measured in the recording the caller is played first (espeak-ng, 8 kHz).
+    assert played_parts(conversation)[0] == "intro"
+    assert 3 < bulletin.files["intro.wav"]["first_notice_at"] < 10
+    assert conversation.played[0].duration == pytest.approx(bulletin.files["intro.wav"]["duration"], abs=1)
+
+
+def test_the_short_bulletin_of_ten_current_notices_lasts_under_a_minute(world, voice, client):
+    now = timezone.now()
+    for n in range(10):
+        world.publish(title=f"Torchage {n}", site=world.site_a if n % 2 else world.site_b,
+                      starts_at=now - timedelta(minutes=20 + n), expected_end_at=now + timedelta(hours=2, minutes=5 * n))
+    bulletin = regenerate_bulletin(world.x)
+    assert bulletin.sections["intro"].count(" ; ") == 9  # ten lines
+    assert bulletin.files["intro.wav"]["duration"] <= 60
+    assert bulletin.files["intro.wav"]["first_notice_at"] < 10
+    conversation = Provider(client).call(X_NUMBER, keys=[TIMEOUT, TIMEOUT])
+    assert conversation.played[0].duration <= 61
+
+
+def test_one_notice_in_full_by_its_number(world, voice, client):
+    now = timezone.now()
+    first = world.publish(title="Torchage sur la raffinerie", starts_at=now - timedelta(minutes=30),
+                          expected_end_at=now + timedelta(hours=3))
+    second = world.publish(title="Bruit de soupape", category="bruit", perceptions=["audible"], site=world.site_b,
+                           starts_at=now - timedelta(minutes=10), expected_end_at=now + timedelta(hours=1))
+    regenerate_bulletin(world.x)
+    conversation = Provider(client).call(X_NUMBER, keys=["1", "2", TIMEOUT, TIMEOUT])
+    assert "Tapez le numéro de l'activité, de 1 à 2, puis dièse." in conversation.said
+    assert played_parts(conversation)[:3] == ["intro", "menu", f"notice-{second.pk}"]
+    assert_phone_audio(conversation)
+    bulletin = world.x.bulletins.first()
+    assert "Bruit de soupape." in bulletin.sections[f"notice-{second.pk}"]
+    assert bulletin.sections["current_order"] == f"{first.pk} {second.pk}"
+    assert Call.objects.get().choices[:2] == ["1", "1:2"]
+
+
+def test_a_number_that_is_no_activity_is_said_so(line, client):
+    conversation = Provider(client).call(X_NUMBER, keys=["1", TIMEOUT, TIMEOUT])
+    # One activity only: heard at once, no number to type.
+    assert played_parts(conversation)[:3] == ["intro", "menu", f"notice-{Notice.objects.get(status='ongoing').pk}"]
+
+
+def test_a_communes_activities_by_its_postcode(line, client):
+    conversation = Provider(client).call(X_NUMBER, keys=["3", "76700", TIMEOUT, TIMEOUT])
+    assert "Tapez les 5 chiffres du code postal de votre commune." in conversation.said
+    said = next(text for text in conversation.said if text.startswith("Pour "))
+    assert said.startswith("Pour Gonfreville-l'Orcher et Harfleur : une activité en ce moment : "
+                           "torchage à la Raffinerie de Gonfreville, jusqu'à ")
+    assert "une opération prévue :" in said and "essai de sirène" in said
+    conversation = Provider(client).call(X_NUMBER, keys=["3", "13500", TIMEOUT, TIMEOUT], sid="CA0002")
+    assert "Aucune commune du territoire n'a le code postal 1 3 5 0 0." in conversation.said
+    conversation = Provider(client).call(X_NUMBER, keys=["3", "76133", TIMEOUT, TIMEOUT], sid="CA0003")
+    assert "Pour Épouville, rien n'est annoncé en ce moment ni dans les prochains jours." in conversation.said
 
 
 def test_the_played_audio_is_the_current_bulletin(line, client):
-    conversation = Provider(client).call(X_NUMBER, keys=["1"])
+    conversation = Provider(client).call(X_NUMBER, keys=["4"])
     current = next(a for a in conversation.played if "/current.wav" in a.url)
     bulletin = line.x.bulletins.first()
     assert abs(current.duration - bulletin.files["current.wav"]["duration"]) < 1
@@ -75,10 +137,10 @@ def test_silence_gets_the_menu_once_more_then_a_polite_goodbye(line, client):
 
 
 def test_a_wrong_key_is_explained_and_the_menu_offered_again(line, client):
-    conversation = Provider(client).call(X_NUMBER, keys=["7", "1"])
+    conversation = Provider(client).call(X_NUMBER, keys=["7", "4"])
     assert conversation.said[0] == "Cette touche ne correspond à aucun choix."
     assert played_parts(conversation)[:4] == ["intro", "menu", "menu", "current"]
-    assert Call.objects.get().choices[:2] == ["invalid", "1"]
+    assert Call.objects.get().choices[:2] == ["invalid", "4"]
 
 
 def test_a_caller_pressing_wrong_keys_is_not_kept_forever(line, client):
@@ -110,9 +172,10 @@ def test_without_audio_yet_the_provider_speaks_the_text(world, voice, client):
     world.publish(title="Torchage annoncé", starts_at=timezone.now() - timedelta(minutes=1))
     conversation = Provider(client).call(X_NUMBER, keys=["1"])
     assert not conversation.played
-    assert "Bonjour, vous êtes sur la ligne d'information des riverains du territoire Seine-Estuaire." in conversation.heard
-    assert "Torchage annoncé." in conversation.heard
-    assert "Pour écouter les informations en cours, appuyez sur 1." in conversation.heard
+    assert "Bonjour, ici la ligne des riverains de Seine-Estuaire." in conversation.heard
+    assert "En ce moment, une activité : torchage à la Raffinerie de Gonfreville" in conversation.heard
+    assert "Torchage annoncé." in conversation.heard  # key 1: the one activity in full
+    assert "Pour entendre une activité en détail, appuyez sur 1." in conversation.heard
 
 
 def test_operator_text_is_escaped_in_the_xml(world, voice, client):

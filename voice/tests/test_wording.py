@@ -36,7 +36,7 @@ def notice(pk=1, status="ongoing", starts_at=None, expected_end_at=None, ended_a
 
 @pytest.mark.parametrize("hour, minute, expected", [
     (22, 0, "22 heures"), (22, 30, "22 heures 30"), (12, 0, "midi"), (0, 0, "minuit"), (12, 15, "midi 15"),
-    (1, 0, "une heure"), (21, 0, "vingt-et-une heures"), (8, 5, "8 heures 5"),
+    (1, 0, "une heure"), (21, 0, "vingt-et-une heures"), (8, 5, "8 heures 05"),
 ])
 def test_clock_times_are_said_as_people_say_them(hour, minute, expected):
     assert clock(at(12, hour, minute)) == expected
@@ -154,34 +154,84 @@ def test_web_and_email_addresses_are_never_read_out(written):
     assert spoken.endswith("le site internet.")
 
 
-def test_the_bulletin_greets_warns_and_counts():
-    current = [notice(1), notice(2, starts_at=at(12, 20), category="bruit", perceptions=["audible"])]
+def test_the_caller_hears_the_count_and_one_line_per_current_notice_right_after_the_greeting():
+    current = [notice(1), notice(2, starts_at=at(12, 20), category="bruit", perceptions=["audible"],
+                                 expected_end_at=at(13, 3), site=SimpleNamespace(name="Usine Exemple (démonstration)",
+                                                                                 commune=SimpleNamespace(name="Le Havre")))]
     planned = [notice(3, status="scheduled", starts_at=at(13, 8))]
     script = compose(territory(), current, planned, NOW)
-    text = script.bulletin_text
-    assert text.startswith("Bonjour, vous êtes sur la ligne d'information des riverains du territoire Seine-Estuaire.")
-    assert "Ce service vous informe, il ne vous alerte pas. Si la sirène retentit : mettez-vous à l'abri" in text
-    assert "Il y a actuellement 2 informations en cours, et une opération prévue dans les prochains jours." in text
-    assert "Voici les 2 informations en cours." in text
-    assert "Une opération est prévue dans les prochains jours." in text
-    # Current before planned, each notice once, and the hint at the end.
-    assert text.index("procède à un torchage") < text.index("peut produire du bruit") < text.index("procédera")
-    assert text.endswith("Pour le réécouter, appuyez sur 3. Pour revenir au menu, appuyez sur 0.")
+    intro = script.section("intro")
+    assert intro.startswith("Bonjour, ici la ligne des riverains de Seine-Estuaire. Ce service informe, il n'alerte pas. "
+                            "En ce moment, 2 activités : torchage à la Raffinerie de Gonfreville, fin non annoncée ; ")
+    assert "En ce moment, 2 activités : torchage à la Raffinerie de Gonfreville, fin non annoncée ; " in intro
+    assert "bruit possible à l'Usine Exemple, jusqu'à 3 heures cette nuit." in intro
+    assert "(démonstration)" not in script.bulletin_text
+    assert "Une opération est prévue dans les prochains jours. Si la sirène retentit, mettez-vous à l'abri" in intro
+    # The full sentences come after, on request (menu 4) or in the web bulletin; the full siren advice too.
+    assert script.bulletin_text.index("En ce moment") < script.bulletin_text.index("procède à un torchage") \
+        < script.bulletin_text.index("peut produire du bruit") < script.bulletin_text.index("procédera")
+    assert "Ce service vous informe, il ne vous alerte pas. Si la sirène retentit : mettez-vous à l'abri" in script.bulletin_text
     assert [s.notice_id for s in script.segments if s.notice_id] == [1, 2, 3]
+    assert script.current_ids == [1, 2]
+
+
+def test_a_site_named_by_its_kind_of_plant_takes_its_article_and_others_are_placed_by_commune():
+    site = SimpleNamespace
+    assert wording.at_site(site(name="Raffinerie Exemple de Gonfreville (démonstration)", commune=site(name="X"))) \
+        == "à la Raffinerie Exemple de Gonfreville"
+    assert wording.at_site(site(name="Dépôt pétrolier de la Mède", commune=site(name="X"))) == "au Dépôt pétrolier de la Mède"
+    assert wording.at_site(site(name="Sanofi Exemple", commune=site(name="Le Havre"))) == "au Havre"
+
+
+@pytest.mark.parametrize("commune, said", [
+    ("Le Havre", "au Havre"), ("Les Pennes-Mirabeau", "aux Pennes-Mirabeau"), ("La Mède", "à la Mède"),
+    ("L'Isle-Adam", "à l'Isle-Adam"), ("Harfleur", "à Harfleur"), ("Martigues (démonstration)", "à Martigues"),
+])
+def test_communes_take_the_preposition_a_french_speaker_uses(commune, said):
+    assert wording.at_commune(commune) == said
+
+
+def test_full_sentences_say_au_havre_and_no_demonstration_mark():
+    text = notice_sentence(notice(site=SimpleNamespace(name="Usine Exemple (démonstration)",
+                                                       commune=SimpleNamespace(name="Le Havre"))), NOW)
+    assert "Usine Exemple, au Havre, procède à un torchage." in text
+
+
+def test_a_line_says_until_when_in_the_shortest_way():
+    assert wording.notice_line(notice(expected_end_at=at(12, 23, 45)), NOW) == \
+        "torchage à la Raffinerie de Gonfreville, jusqu'à 23 heures 45"
+    assert wording.notice_line(notice(expected_end_at=at(13, 16)), NOW).endswith("jusqu'à 16 heures demain après-midi")
+    assert wording.notice_line(notice(expected_end_at=at(12, 22)), NOW).endswith("fin prévue dépassée")
+
+
+def test_many_current_notices_are_placed_by_commune_to_keep_the_intro_short():
+    many = [notice(pk) for pk in range(1, 8)]
+    lines = compose(territory(), many, [], NOW).section("intro")
+    assert "En ce moment, 7 activités : torchage à Gonfreville-l'Orcher, fin non annoncée ;" in lines
+    assert "Raffinerie" not in lines
+
+
+def test_a_demonstration_territory_says_so_once():
+    script = compose(territory(name="Seine-Estuaire (démonstration)", is_demo=True), [notice()], [], NOW)
+    assert script.bulletin_text.count("C'est une démonstration : les entreprises et les messages sont fictifs.") == 1
+    assert "(démonstration)" not in script.bulletin_text
 
 
 def test_one_notice_is_counted_in_the_singular():
-    text = compose(territory(), [notice()], [], NOW).bulletin_text
-    assert "Il y a actuellement une information en cours, et aucune opération prévue dans les prochains jours." in text
-    assert "Voici l'information en cours." in text
-    assert "Aucune opération n'est prévue dans les prochains jours." in text
+    script = compose(territory(), [notice()], [], NOW)
+    assert "En ce moment, une activité : torchage" in script.section("intro")
+    assert "Voici l'activité en cours, en détail." in script.bulletin_text
+    assert "Aucune opération n'est prévue dans les prochains jours." in script.bulletin_text
 
 
 def test_a_quiet_day_is_said_plainly():
     script = compose(territory(), [], [], NOW)
-    assert "Aucune information n'est en cours en ce moment, et aucune opération n'est prévue dans les prochains jours." in script.bulletin_text
+    assert "Rien de signalé en ce moment : aucun site industriel n'a annoncé d'activité visible, audible ou odorante." \
+        in script.section("intro")
     assert script.section("current").startswith("Rien à signaler en ce moment")
-    assert "Ce service vous informe, il ne vous alerte pas." in script.bulletin_text
+    assert "Ce service informe, il n'alerte pas." in script.section("intro")
+    # No "one activity in detail" choice when there is none.
+    assert "appuyez sur 1" not in script.section("menu") and "appuyez sur 2" in script.section("menu")
 
 
 def test_siren_advice_without_its_lead_is_introduced():
@@ -191,8 +241,8 @@ def test_siren_advice_without_its_lead_is_introduced():
 
 def test_a_greeting_override_replaces_the_default_greeting():
     text = compose(territory(), [], [], NOW, greeting_text="Allo Industrie, bonjour").bulletin_text
-    assert text.startswith("Allo Industrie, bonjour.")
-    assert "ligne d'information des riverains" not in text
+    assert text.startswith("Allo Industrie, bonjour. Ce service informe, il n'alerte pas.")
+    assert "ligne des riverains" not in text
 
 
 def test_the_information_part_names_the_coordinator_and_is_not_an_alert():
