@@ -11,6 +11,7 @@ import re
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET
 from notices.models import Notice
 from public.cache import fingerprint
 from territories.models import Territory
+from zones.services import notices_reaching
 
 MAX_COMMUNES = 60
 MAX_NOTICES = 20
@@ -59,9 +61,12 @@ def chosen_communes(territory, raw):
 
 
 def current_notices(territory, communes):
+    """Notices under way that name one of the communes, or whose perception zone reaches one."""
+    reached = notices_reaching(territory, [c.code for c in communes])
     return (
         Notice.objects.active()
-        .filter(territory=territory, communes__in=communes)
+        .filter(territory=territory)
+        .filter(Q(communes__in=communes) | Q(pk__in=reached))
         .distinct()
         .select_related("site", "territory")
         .prefetch_related("communes")

@@ -260,3 +260,10 @@ def cap_polygons(revision):
     """CAP <polygon> values of the zone a revision was published with (none without a zone)."""
     zone = published_zone(revision)
     return geometry.cap_polygons(zone.geometry) if zone is not None else []
+
+
+def notices_reaching(territory, codes):
+    """Ids of the territory's notices whose current zone covers one of these communes."""
+    wanted = set(codes)
+    zones = Zone.objects.filter(is_current=True, notice__territory=territory).values_list("notice_id", "communes")
+    return [notice_id for notice_id, communes in zones if wanted & {c["code"] for c in communes}]

@@ -234,3 +234,14 @@ def test_the_console_preview_shows_the_zone_and_adds_its_communes_only_when_aske
     added = client.post(reverse("console:notice_create"), {**form, "communes": [GONFREVILLE, HARFLEUR, LE_HAVRE]})
     assert "Toutes les communes de la zone sont déjà dans les communes concernées." in added.content.decode()
     assert not Zone.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_widget_of_a_commune_the_zone_reaches_shows_the_notice_and_the_zone(client, world, blowing):
+    blowing(world.site_a, "south-east")
+    publish_odour(world)  # names Gonfreville-l'Orcher only
+    page = client.get(reverse("relay_hooks:widget", args=[world.x.slug]) + f"?communes={HARFLEUR}").content.decode()
+    assert "Odeur de soufre possible" in page
+    assert "Vent de sud-est : odeur possible à Harfleur" in page
+    quiet = client.get(reverse("relay_hooks:widget", args=[world.x.slug]) + f"?communes={EPOUVILLE}").content.decode()
+    assert "Odeur de soufre possible" not in quiet
