@@ -15,6 +15,7 @@ WIDTH = 640
 LABEL_LINE = 18  # a bar's label, above the bar
 BAR_HEIGHT = 18
 GAP = 10
+INSET = 3  # between a label and the drawing's edge: some glyphs (T, J) reach left of their origin
 FONT = 13
 TICK_FONT = 11
 COLUMN_HEIGHT = 180
@@ -64,7 +65,7 @@ def bar_chart(chart_id, title, summary, items):
     """Horizontal bars, one per (label, value), each label on its own line above its bar:
     comparisons between sites, categories, channels."""
     top = max((value for _label, value in items), default=0) or 1
-    value_room = max((text_width(_number(value), FONT) for _label, value in items), default=0) + 8
+    value_room = max((text_width(_number(value), FONT) for _label, value in items), default=0) + 6 + INSET
     room = WIDTH - value_room
     row = LABEL_LINE + BAR_HEIGHT + GAP
     parts = []
@@ -73,7 +74,7 @@ def bar_chart(chart_id, title, summary, items):
         length = round(room * value / top, 1)
         bar_y = y + LABEL_LINE
         parts.append(
-            f'<text x="0" y="{y + FONT}" font-size="{FONT}" fill="{INK}">{escape(fit(label, FONT, WIDTH))}</text>'
+            f'<text x="{INSET}" y="{y + FONT}" font-size="{FONT}" fill="{INK}">{escape(fit(label, FONT, WIDTH - 2 * INSET))}</text>'
             f'<rect x="0" y="{bar_y}" width="{length}" height="{BAR_HEIGHT}" fill="{BAR}"/>'
             f'<text x="{length + 6}" y="{bar_y + BAR_HEIGHT * 0.75}" font-size="{FONT}" fill="{INK}">'
             f"{escape(_number(value))}</text>"
@@ -108,7 +109,7 @@ def column_chart(chart_id, title, summary, points, tick_label, tick_every=1):
         if not label:
             continue
         width = text_width(label, TICK_FONT)
-        start = min(max(x + step / 2 - width / 2, 0), WIDTH - width)  # centred under its column, inside
+        start = min(max(x + step / 2 - width / 2, INSET), WIDTH - INSET - width)  # centred under its column, inside
         if start < free_from:
             continue
         free_from = start + width + 4

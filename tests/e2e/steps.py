@@ -10,7 +10,16 @@ def sign_in(page, username):
     page.get_by_label("Identifiant ou adresse e-mail").fill(username)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    # The console's menu (with "Se déconnecter") is folded behind a button on a phone.
+    expect(page.get_by_role("navigation", name="Console")).to_be_visible()
+
+
+def console_section(page, name):
+    """The link to a section of the console's menu, after opening the menu when a phone folds it."""
+    menu = page.get_by_role("button", name="Menu de la console")
+    if menu.is_visible() and menu.get_attribute("aria-expanded") == "false":
+        menu.click()
+    return page.get_by_role("navigation", name="Console").get_by_role("link", name=name, exact=True)
 
 
 def start_notice(page, site_name, category_label):
