@@ -11,4 +11,5 @@ urlpatterns = [
     path("relais/", include("relay.console_urls")),  # deliveries, social accounts, webhooks
     path("episodes/", include("reports.console_urls")),  # unexplained reports
     path("statistiques/", include("stats.console_urls")),  # figures and the yearly report
+    path("zones/", include("zones.console_urls")),  # a territory's perception-zone settings
 ]

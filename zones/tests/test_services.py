@@ -245,3 +245,21 @@ def test_the_widget_of_a_commune_the_zone_reaches_shows_the_notice_and_the_zone(
     assert "Vent de sud-est : odeur possible à Harfleur" in page
     quiet = client.get(reverse("relay_hooks:widget", args=[world.x.slug]) + f"?communes={EPOUVILLE}").content.decode()
     assert "Odeur de soufre possible" not in quiet
+
+
+@pytest.mark.django_db
+def test_the_coordinator_tunes_the_ranges_and_the_next_zone_uses_them(client, world, blowing):
+    url = reverse("console:zones_settings", args=[world.x.slug])
+    client.force_login(world.operator_a)
+    assert client.get(url).status_code == 404  # an operator does not tune the territory
+    client.force_login(world.coordinator_x)
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"odour_km": "500", "smoke_km": "10", "noise_km": "5", "light_day_km": "10",
+                                "light_night_km": "15", "tell_odour": "on"})
+    assert refused.status_code == 400 and not ZoneSettings.objects.exists()
+    client.post(url, {"odour_km": "2", "smoke_km": "10", "noise_km": "5", "light_day_km": "10",
+                      "light_night_km": "15", "tell_odour": "on"})
+    assert ZoneSettings.objects.get(territory=world.x).odour_km == 2
+    blowing(world.site_a, "south-east")
+    zone = services.current_zone(publish_odour(world))
+    assert zone.area_km2 < 3  # a 2 km plume
