@@ -2,6 +2,7 @@
 loop is the production path and finds the same rows); send_confirmation sends the double
 opt-in message, generating the secret there so that it is never stored in clear."""
 import logging
+import time
 
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -10,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from riverains import stopping
 from riverains.text import header_text
 
 from . import gsm, messages, services
@@ -21,9 +23,16 @@ from .sender import send_pending
 logger = logging.getLogger(__name__)
 
 
+# A nudge, not the whole fan-out: it leaves the rest to run_relay after two minutes, so that no
+# task of ours runs long enough to be taken for a dead worker's (riverains.taskworker), and it
+# stops between two messages when its worker is asked to stop.
+NUDGE_SECONDS = 120
+
+
 @task(queue_name="relay")
 def send_pending_task():
-    stats = send_pending(limit=10_000)
+    deadline = time.monotonic() + NUDGE_SECONDS
+    stats = send_pending(limit=10_000, stop=lambda: stopping.requested() or time.monotonic() > deadline)
     return {"sent": stats.sent, "retried": stats.retried, "failed": stats.failed}
 
 

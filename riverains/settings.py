@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # Before django_tasks_db: its db_worker command is replaced by riverains.taskworker's.
+    "riverains.apps.RiverainsConfig",
     "django_tasks",
     "django_tasks_db",
     "ninja",  # Swagger UI's files for /api/v1/docs, served by the app (its CSP allows no CDN)
@@ -143,6 +145,7 @@ SCHEDULER_JOBS = [
     ("purge_report_emails", 3600),  # reporters' e-mail addresses past their retention
     ("anonymise_reports", 3600),  # old reports keep no comment, pseudonym nor exact position
     ("flush_page_views", 60),  # audience counters, from the cache into daily rows
+    ("requeue_lost_tasks", 60),  # tasks left RUNNING by a task worker that died (riverains.taskworker)
     ("refresh_zones", 3600),  # wind forecasts and perception zones of current notices
     ("purge_rate_limits", 3600),  # rate-limit counters whose window has ended
 ]
