@@ -59,6 +59,8 @@ def sentence(zone, now=None):
     until = until_phrase(zone.valid_until, now)
     if zone.communes:
         where = _("%(what)s à %(communes)s") % {"what": what, "communes": names_phrase(zone.communes)}
+        # « à Le Havre » is « au Havre », « à Les Pennes-Mirabeau » « aux Pennes-Mirabeau ».
+        where = where.replace(" à Le ", " au ").replace(" à Les ", " aux ")
     else:
         where = _("%(what)s hors des communes du territoire") % {"what": what}
     wind = wind_phrase(zone.wind)

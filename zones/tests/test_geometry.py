@@ -107,3 +107,16 @@ def test_commune_shapes_are_contours_where_shipped_and_discs_of_the_same_area_el
     lyon_disc, lyon_area, is_contour = shapes.shape("69123")
     assert not is_contour and abs(shapes.area_km2(lyon_disc, 45.76) - lyon_area) / lyon_area < 0.02
     assert shapes.shape("99999") is None
+
+
+def test_the_words_contract_a_with_le_and_les_as_french_does():
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from zones import words
+
+    zone = SimpleNamespace(kinds=["noise"], wind=None, valid_until=datetime.now(dt_timezone.utc) + timedelta(hours=1),
+                           communes=[{"name": "Le Havre"}, {"name": "Harfleur"}])
+    with translation.override("fr"):
+        assert words.sentence(zone).startswith("Bruit audible au Havre, Harfleur jusqu'à ")
