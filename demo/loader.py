@@ -16,6 +16,7 @@ from django.utils import timezone
 from notices import services
 from notices.models import Explainer, Notice, Revision
 from territories.models import Commune, Epci, Membership, Organization, Role, Site, Territory
+from zones import demo as zones_demo
 
 from . import data
 
@@ -42,6 +43,8 @@ def load(specs=data.TERRITORIES):
             # Notices first: they protect the sites, which protect the organizations.
             Notice.objects.filter(territory=territory).delete()
             sites = _members(spec, territory, summary)
+            for site, _operator in sites.values():  # the demonstration's wind, for the perception zones
+                zones_demo.store_forecast(site, spec.slug)
             for story in spec.stories:
                 _tell(story, sites, explainers, territory)
             summary.territories.append(_counts(territory))
