@@ -144,6 +144,7 @@ SCHEDULER_JOBS = [
     ("purge_unconfirmed", 3600),  # subscriptions never confirmed
     ("purge_report_emails", 3600),  # reporters' e-mail addresses past their retention
     ("anonymise_reports", 3600),  # old reports keep no comment, pseudonym nor exact position
+    ("forget_old_callers", 3600),  # old calls keep no caller's hash (same retention as reports)
     ("flush_page_views", 60),  # audience counters, from the cache into daily rows
     ("requeue_lost_tasks", 60),  # tasks left RUNNING by a task worker that died (riverains.taskworker)
     ("refresh_zones", 3600),  # wind forecasts and perception zones of current notices

@@ -166,3 +166,104 @@ def test_push_and_webhook_bodies_are_valid_json(world, legacy):
         assert "Torchage" in data["title"]
     text = notice_text(for_revision(Revision.objects.filter(notice=legacy[0]).get()))
     assert_clean(text)
+
+
+# --- inputs ------------------------------------------------------------------------------------
+
+INVISIBLE = "caractères invisibles non autorisés"
+
+
+@pytest.mark.parametrize("name", ["Raffinerie\x0bnord", "Raffinerie\x01", "Raffinerie\x7fnord", "Raffinerie\x85nord"])
+def test_the_console_refuses_a_site_name_with_a_control_character(client, world, name):
+    from django.urls import reverse
+
+    from console.tests.test_manage_permissions import site_data
+
+    client.force_login(world.coordinator_x)
+    response = client.post(reverse("console:site_edit", args=[world.site_a.pk]), site_data(world.site_a, name=name))
+    assert response.status_code == 200
+    assert INVISIBLE in response.content.decode()
+    world.site_a.refresh_from_db()
+    assert world.site_a.name == "Raffinerie de Gonfreville"
+
+
+def test_the_console_refuses_a_line_break_in_a_name_but_keeps_it_in_a_description(client, world):
+    from django.urls import reverse
+
+    from console.tests.test_manage_permissions import site_data
+
+    client.force_login(world.coordinator_x)
+    url = reverse("console:site_edit", args=[world.site_a.pk])
+    response = client.post(url, site_data(world.site_a, name="Raffinerie\r\nnord"))
+    assert "tient sur une seule ligne" in response.content.decode()
+    response = client.post(url, site_data(world.site_a, description="Première ligne.\r\n\tSeconde ligne."))
+    assert response.status_code == 302
+    world.site_a.refresh_from_db()
+    assert "\tSeconde ligne." in world.site_a.description
+
+
+@pytest.mark.parametrize("model, field, value", [
+    ("territories.Territory", "name", "Seine\x0bEstuaire"),
+    ("territories.Territory", "coordinator_name", "CCI\x01 Seine"),
+    ("territories.Territory", "presentation", "Texte\x01 caché"),
+    ("territories.Territory", "siren_advice", "Abritez-vous\x1b maintenant"),
+    ("territories.Organization", "name", "Raffinerie\x0cnord"),
+    ("territories.Partner", "name", "Mairie\x0bdu Havre"),
+    ("territories.Site", "description", "Usine\x08 moderne"),
+    ("notices.Explainer", "title", "Torchage\x0bprolongé"),
+    ("notices.Explainer", "body", "Une torche\x02 visible"),
+    ("public.AccessibilityFeedback", "message", "Le bouton\x07 ne marche pas"),
+    ("voice.VoiceSettings", "greeting", "Bonjour\x0bet bienvenue"),
+])
+def test_every_model_form_refuses_control_characters(model, field, value):
+    """The console's and the Django admin's forms of these models run the model's validators (a
+    form strips blanks, vertical tab included, at both ends: the characters are inside)."""
+    from django.apps import apps
+    from django.forms import modelform_factory
+
+    form = modelform_factory(apps.get_model(model), fields=[field])(data={field: value})
+    assert not form.is_valid()
+    assert any(INVISIBLE in message for message in form.errors[field])
+
+
+def test_api_token_and_webhook_labels_refuse_control_characters(client, world):
+    from django.urls import reverse
+
+    from api.models import ApiToken
+    from relay.models import Subscription
+
+    client.force_login(world.operator_a)
+    response = client.post(reverse("console:token_create"), {"organization": world.org_a.pk, "name": "Supervision\x0bunité 3"})
+    assert INVISIBLE in response.content.decode()
+    assert not ApiToken.objects.exists()
+    client.force_login(world.coordinator_x)
+    response = client.post(reverse("console:relay_webhook_create"), {
+        "territory": world.x.pk, "url": "https://partenaire.example.org/hook", "label": "Mairie\x01 du Havre"})
+    assert INVISIBLE in response.content.decode()
+    assert not Subscription.objects.exists()
+
+
+def test_an_episode_explanation_with_a_control_character_is_refused(world):
+    from django.core.exceptions import ValidationError
+
+    from reports.models import Episode
+    from reports.services import close_episode
+
+    episode = Episode.objects.create(territory=world.x, opened_at=timezone.now(), last_report_at=timezone.now())
+    with pytest.raises(ValidationError) as caught:
+        close_episode(world.coordinator_x, episode, "Odeur de la station d'épuration\x0b.")
+    assert INVISIBLE in " ".join(caught.value.message_dict["explanation"])
+    episode.refresh_from_db()
+    assert episode.status == "open"
+
+
+@pytest.mark.parametrize("comment", ["Odeur\x85forte", "Odeur\uffffforte"])
+def test_a_report_comment_with_c1_or_non_characters_is_refused(client, world, comment):
+    from reports.models import Report
+
+    response = client.post("/seine-estuaire/signaler/", {
+        "kind": "odour", "intensity": "3", "descriptors": ["sulphur"], "when": "now", "latitude": "49.5000",
+        "longitude": "0.2300", "comment": comment, "email": ""})
+    assert response.status_code == 400
+    assert "caractères invisibles" in response.content.decode()
+    assert not Report.objects.exists()

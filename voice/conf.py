@@ -47,6 +47,16 @@ def caller_salt():
     return _get("VOICE_CALLER_SALT", "") or settings.SECRET_KEY
 
 
+def caller_hash_retention_days():
+    """Days a call keeps its caller's hash (which tells repeat callers apart): as long as a
+    resident's report keeps its pseudonyms (REPORTS_ANONYMISE_AFTER_DAYS, 90 by default), unless
+    VOICE_CALLER_HASH_RETENTION_DAYS says otherwise. The call itself stays, for statistics."""
+    from reports import conf as reports_conf
+
+    default = reports_conf.get("REPORTS_ANONYMISE_AFTER_DAYS")
+    return int(getattr(settings, "VOICE_CALLER_HASH_RETENTION_DAYS", env_int("VOICE_CALLER_HASH_RETENTION_DAYS", default)))
+
+
 def regenerate_on_change():
     """Whether a notice change queues a new bulletin (the test settings turn it off for other
     apps' tests; voice tests turn it on)."""

@@ -2,6 +2,9 @@
 import hashlib
 import hmac
 import re
+from datetime import timedelta
+
+from django.utils import timezone
 
 from territories.models import Territory
 
@@ -33,3 +36,12 @@ def caller_hash(number):
     if not number:
         return ""
     return hmac.new(conf.caller_salt().encode(), to_e164(number).encode(), hashlib.sha256).hexdigest()
+
+
+def forget_old_callers(now=None):
+    """Erase the caller's hash of calls older than the retention (conf.caller_hash_retention_days):
+    a keyed hash is still personal data. Returns how many calls were changed."""
+    from .models import Call
+
+    limit = (now or timezone.now()) - timedelta(days=conf.caller_hash_retention_days())
+    return Call.objects.filter(started_at__lt=limit).exclude(caller_hash="").update(caller_hash="")
