@@ -30,6 +30,8 @@ api = RiverainsAPI(
     description=(
         "Messages publiés par les sites industriels pour les riverains : lecture libre, écriture avec un jeton "
         "d'API de l'adhérent (« Authorization: Bearer <jeton> », jetons gérés dans la console). "
+        "Écritures sûres à renvoyer : avec l'en-tête « Idempotency-Key: <valeur unique> », une écriture dont la "
+        "réponse s'est perdue (coupure, 503) peut être renvoyée telle quelle sans créer de doublon. "
         "Heures en ISO 8601 avec décalage (Europe/Paris). Erreurs : {\"detail\": ..., \"errors\": {champ: [...]}} ; "
         "400 pour une valeur inutilisable (caractère nul), 422 pour un paramètre invalide ou hors limites. "
         "Lecture depuis n'importe quelle page web (CORS, `Access-Control-Allow-Origin: *`, GET seulement). "

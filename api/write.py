@@ -4,10 +4,15 @@ Authentication: `Authorization: Bearer <token>`, a token of the organization (se
 Every action goes through notices.services with the token as actor and source "api", so the
 rules are exactly the console's. A notice the token may not touch answers 404, as if it did not
 exist (other organizations' drafts stay invisible); a site it may not publish for answers 403.
-Communes are INSEE codes; times without an offset are read as Paris time."""
+Communes are INSEE codes; times without an offset are read as Paris time.
+
+Every write runs in one transaction that builds its answer too, and takes an optional
+`Idempotency-Key` header that makes it safe to send again when the answer was lost (see
+api.idempotency)."""
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Status as Reply
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -15,7 +20,7 @@ from notices import services
 from notices.models import Explainer, Status
 from territories.models import Commune, Site
 
-from . import presenters
+from . import idempotency, presenters
 from .read import router
 from .models import ApiToken
 from .schemas import CancelIn, EndIn, NoticeDetail, NoticeIn, NoticePatch, Problem
@@ -26,8 +31,20 @@ class TokenAuth(HttpBearer):
         return ApiToken.authenticate(token)
 
 
-WRITE = {"auth": TokenAuth(), "tags": ["écriture"]}
+AUTH = TokenAuth()
 ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem}
+
+
+def write(method, path, **kwargs):
+    """Register a write operation: token auth, one transaction that builds the answer too, the
+    Idempotency-Key header (api.idempotency) handled and documented. Every write goes through it."""
+
+    def register(view):
+        view = decorate_view(lambda run: idempotency.idempotent(run, authenticate=AUTH))(view)
+        return getattr(router, method)(path, auth=AUTH, tags=["écriture"], openapi_extra=idempotency.openapi(),
+                                       **kwargs)(view)
+
+    return register
 
 
 def aware(value):
@@ -84,7 +101,7 @@ def answer(notice, status=200):
     return Reply(status, presenters.notice_detail(presenters.notice_queryset().get(pk=notice.pk)))
 
 
-@router.post("/notices", response={201: NoticeDetail, **ERRORS}, url_name="notice_create", summary="Publier un message", **WRITE)
+@write("post", "/notices", response={201: NoticeDetail, **ERRORS}, url_name="notice_create", summary="Publier un message")
 def create_notice(request, payload: NoticeIn):
     data = payload.model_dump()
     draft = data.pop("draft")
@@ -96,15 +113,15 @@ def create_notice(request, payload: NoticeIn):
     return answer(notice, 201)
 
 
-@router.post("/notices/{notice_id}/publish", response={200: NoticeDetail, **ERRORS}, url_name="notice_publish",
-             summary="Publier un brouillon", **WRITE)
+@write("post", "/notices/{notice_id}/publish", response={200: NoticeDetail, **ERRORS}, url_name="notice_publish",
+       summary="Publier un brouillon")
 def publish_draft(request, notice_id: int):
     notice = editable_notice(request.auth, notice_id)
     return answer(services.publish(request.auth, current_fields(notice), notice=notice, source="api"))
 
 
-@router.patch("/notices/{notice_id}", response={200: NoticeDetail, **ERRORS}, url_name="notice_update",
-              summary="Modifier un message (nouvelle version publique)", **WRITE)
+@write("patch", "/notices/{notice_id}", response={200: NoticeDetail, **ERRORS}, url_name="notice_update",
+       summary="Modifier un message (nouvelle version publique)")
 def update_notice(request, notice_id: int, payload: NoticePatch):
     notice = editable_notice(request.auth, notice_id)
     data = payload.model_dump(exclude_unset=True)
@@ -117,8 +134,8 @@ def update_notice(request, notice_id: int, payload: NoticePatch):
     return answer(notice)
 
 
-@router.post("/notices/{notice_id}/end", response={200: NoticeDetail, **ERRORS}, url_name="notice_end",
-             summary="Terminer un message en cours", **WRITE)
+@write("post", "/notices/{notice_id}/end", response={200: NoticeDetail, **ERRORS}, url_name="notice_end",
+       summary="Terminer un message en cours")
 def end_notice(request, notice_id: int, payload: EndIn = None):
     payload = payload or EndIn()
     notice = editable_notice(request.auth, notice_id)
@@ -126,8 +143,8 @@ def end_notice(request, notice_id: int, payload: EndIn = None):
     return answer(notice)
 
 
-@router.post("/notices/{notice_id}/cancel", response={200: NoticeDetail, **ERRORS}, url_name="notice_cancel",
-             summary="Annuler une opération programmée", **WRITE)
+@write("post", "/notices/{notice_id}/cancel", response={200: NoticeDetail, **ERRORS}, url_name="notice_cancel",
+       summary="Annuler une opération programmée")
 def cancel_notice(request, notice_id: int, payload: CancelIn = None):
     payload = payload or CancelIn()
     notice = editable_notice(request.auth, notice_id)

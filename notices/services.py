@@ -6,6 +6,8 @@ whatever must be written with them, such as the relay's outbox); `notice_changed
 commit. Errors: PermissionDenied when the actor may not touch the notice or site,
 ValidationError (French messages, keyed by field) when the data is wrong. Nothing is changed
 in either case."""
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +19,8 @@ from .models import Category, Kind, Notice, Perception, Revision, RevisionAction
 from .permissions import is_coordinator_of, notices_for, sites_for, user_for
 from .signals import notice_changed, revision_created
 from .validators import validate_plain_text
+
+logger = logging.getLogger(__name__)
 
 # Fields an operator sets; territory and status are derived, never given.
 FIELDS = [
@@ -315,5 +319,15 @@ def _revise(actor, notice, action, change_note, notify=True, source="console"):
         source=source,
     )
     revision_created.send(sender=Notice, notice=notice, revision=revision)
-    transaction.on_commit(lambda: notice_changed.send(sender=Notice, notice=notice, revision=revision))
+    transaction.on_commit(lambda: _announce(notice, revision), robust=True)
     return notice
+
+
+def _announce(notice, revision):
+    """Tell caches, the voice bulletin and reports, after commit. The change is stored by then:
+    a receiver that fails (the database gone again, a full queue) is logged, and must neither
+    stop the others nor turn the stored write into an error answer, which would have the
+    client send it again (issue 12)."""
+    for receiver, result in notice_changed.send_robust(sender=Notice, notice=notice, revision=revision):
+        if isinstance(result, Exception):
+            logger.error("notice %s: after-commit receiver %r failed", notice.pk, receiver, exc_info=result)

@@ -149,6 +149,7 @@ SCHEDULER_JOBS = [
     ("requeue_lost_tasks", 60),  # tasks left RUNNING by a task worker that died (riverains.taskworker)
     ("refresh_zones", 3600),  # wind forecasts and perception zones of current notices
     ("purge_rate_limits", 3600),  # rate-limit counters whose window has ended
+    ("purge_idempotency_keys", 3600),  # the API's Idempotency-Key records, kept 24 hours
 ]
 
 # nginx's log of the public pages it served from its micro-cache (deploy/nginx/riverains.conf):

@@ -2,9 +2,11 @@
 import subprocess
 import sys
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.checks import run_checks
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -57,6 +59,9 @@ def test_purge_deletes_only_ended_windows():
     ratelimit.hit("test.purge", "current", limit=1, seconds=3600, now=now)
     assert ratelimit.purge(now=now) == 1
     assert ratelimit.peek("test.purge", "current", now=now).hits == 1
+    Counter.objects.update(expires=0)
+    call_command("purge_rate_limits", stdout=StringIO())
+    assert not Counter.objects.exists()
 
 
 def test_check_deploy_says_so_when_logins_would_be_counted_per_process(settings):
