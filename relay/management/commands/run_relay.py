@@ -3,6 +3,7 @@ workers share the rows with SKIP LOCKED). SIGTERM/SIGINT finish the message bein
 the batch's outcomes and stop (exit status 0); a worker killed harder leaves its batch to be
 taken back once its lease expires (RELAY_SENDING_TIMEOUT, 30 s). When the database goes away
 (a PostgreSQL restart), the worker waits and reconnects instead of exiting."""
+import logging
 import time
 
 from django.core.management.base import BaseCommand
@@ -12,6 +13,7 @@ from relay.sender import send_pending
 from relay.services import purge_unconfirmed
 from riverains import reconnect, stopping
 
+logger = logging.getLogger(__name__)
 PURGE_EVERY = 3600
 
 
@@ -25,6 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval, batch_size, once, **options):
         stopping.install()
+        logger.info("run_relay: started, sending the outbox (SIGTERM or Ctrl-C to stop)")
         self.last_purge = 0.0
         backoff = reconnect.Backoff("run_relay")
         while not stopping.requested():

@@ -14,6 +14,12 @@ from riverains.taskworker import Worker
 class Command(upstream.Command):
     help = "Run a database background worker (reconnects after a database restart, reruns lost tasks)"
 
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        # Upstream reloads on code changes when DEBUG is on; its reloader's parent process dies on
+        # SIGTERM and leaves the worker running. Only on request here (--reload).
+        parser.set_defaults(reload=False)
+
     def handle(self, *, verbosity, queue_name, interval, batch, backend_name, startup_delay, reload, max_tasks,
                worker_id, exclude_queues, **options):
         self.configure_logging(verbosity)

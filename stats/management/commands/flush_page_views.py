@@ -1,10 +1,8 @@
 """Moves the page-view counters from the cache into the database. Run it every minute (cron, a
-systemd timer, or `--every 60` as a long-running service)."""
-import signal
-import time
-
+systemd timer, or `--every 60` as a long-running service); the scheduler also runs it."""
 from django.core.management.base import BaseCommand
 
+from riverains import stopping
 from stats import counting
 
 
@@ -20,14 +18,16 @@ class Command(BaseCommand):
                 "Le cache est propre à chaque processus (pas de REDIS_URL) : seuls les processus web "
                 "peuvent enregistrer leurs compteurs, ce qu'ils font d'eux-mêmes chaque minute."
             )
-        self.running = True
-        signal.signal(signal.SIGTERM, self._stop)
-        while self.running:
-            moved = counting.flush()
-            self.stdout.write(f"{moved} consultation(s) enregistrée(s)")
-            if not every:
-                break
-            time.sleep(every)
+        if not every:
+            self.flush()
+            return
+        # Long-running: SIGTERM and Ctrl-C stop it. A single pass installs nothing, so that the
+        # scheduler that calls it every minute keeps its own stop (riverains.stopping).
+        stopping.install()
+        while not stopping.requested():
+            self.flush()
+            stopping.sleep(every)
 
-    def _stop(self, *args):
-        self.running = False
+    def flush(self):
+        moved = counting.flush()
+        self.stdout.write(f"{moved} consultation(s) enregistrée(s)")

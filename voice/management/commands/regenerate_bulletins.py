@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from riverains import stopping
 from territories.models import Territory
 from voice.services import regenerate_bulletin
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
             if missing:
                 self.stderr.write(f"Unknown territories: {', '.join(sorted(missing))}")
         for territory in territories:
+            if stopping.requested():  # the scheduler running it was told to stop: the rest next time
+                break
             bulletin = regenerate_bulletin(territory, force=force)
             self.stdout.write(
                 f"{territory.slug}: {bulletin.duration:.0f} s of speech, generated at "
