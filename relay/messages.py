@@ -15,7 +15,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _, gettext_lazy, pgettext_lazy
 
 from notices.models import Category, RevisionAction
-from riverains.text import strip_controls
+from riverains.text import header_text, strip_controls
 
 from . import conf
 
@@ -148,7 +148,7 @@ def list_id(territory_name, territory_slug):
     single label). The name is encoded here so that the header stays ASCII whole."""
     host = urlsplit(settings.SITE_URL).hostname or ""
     namespace = host if "." in host and not host.replace(".", "").isdigit() else "localhost"
-    return formataddr((territory_name, f"{territory_slug}.{namespace}"))
+    return formataddr((header_text(territory_name), f"{territory_slug}.{namespace}"))
 
 
 def unsubscribe_url(subscription):

@@ -267,3 +267,46 @@ def test_a_report_comment_with_c1_or_non_characters_is_refused(client, world, co
     assert response.status_code == 400
     assert "caractères invisibles" in response.content.decode()
     assert not Report.objects.exists()
+
+
+# --- bidirectional controls in mail headers ----------------------------------------------------
+
+RLO_NAME = "Seine \u202eeriautsE\u202c \u2066Havre\u2069"
+
+
+def test_mail_headers_carry_no_bidirectional_control(world, smtp):  # noqa: F811
+    """A right-to-left override in a subject or a list name makes a mail client show other words
+    than those sent: headers lose them (texts keep them, shown as their author meant)."""
+    from email import message_from_bytes, policy
+
+    from relay.channels.email import build_email
+    from riverains.text import BIDI_CONTROL
+
+    Territory.objects.filter(pk=world.x.pk).update(name=RLO_NAME)
+    subscription = confirmed(world.x, "email", "riveraine@example.test", list(world.site_a.neighbouring_communes.all()))
+    notice = world.publish(title="Torchage \u202eeuqihcorT\u202c terminé")
+    revision = Revision.objects.select_related("notice__territory").get(notice=notice)
+    message = build_email(subscription, [for_revision(revision)])
+    parsed = message_from_bytes(message.message().as_bytes(), policy=policy.default)
+    for header in ("Subject", "List-Id"):
+        assert not BIDI_CONTROL.search(str(parsed[header])), (header, str(parsed[header]))
+    assert "Torchage euqihcorT terminé" in str(parsed["Subject"]) and "Seine eriautsE Havre" in str(parsed["Subject"])
+    assert "Seine eriautsE Havre" in str(parsed["List-Id"])
+    assert "\u202eeuqihcorT\u202c" in parsed.get_body(("plain",)).get_content()  # the text as typed
+
+
+def test_the_confirmation_email_subject_carries_no_bidirectional_control(client, world, mailoutbox):
+    from riverains.text import BIDI_CONTROL
+
+    Territory.objects.filter(pk=world.x.pk).update(name=RLO_NAME)
+    communes = [c.code for c in world.site_a.neighbouring_communes.all()]
+    response = client.post("/seine-estuaire/abonnement/", {"channel": "email", "address": "riveraine@example.test",
+                                                           "communes": communes, "digest": "immediate"})
+    assert response.status_code == 302, response.content
+    from relay.sender import send_pending
+
+    send_pending()
+    assert mailoutbox, "no confirmation e-mail"
+    for message in mailoutbox:
+        assert not BIDI_CONTROL.search(message.subject), message.subject
+        assert "Seine eriautsE Havre" in message.subject
