@@ -162,14 +162,16 @@ def zone_for_revision(notice, revision):
     return refresh(notice, revision=revision)
 
 
-def refresh(notice, revision=None, now=None, forecast=None):
+def refresh(notice, revision=None, now=None, forecast=None, settings=None, communes=None):
     """Recompute the notice's zone; store it when it is new for the revision or moved
-    significantly. Returns the current zone (or None)."""
+    significantly. Returns the current zone (or None). `forecast`, `settings` and `communes`
+    may be given when the caller already has them (the scheduler's pass, per site/territory)."""
     now = now or timezone.now()
     with transaction.atomic():
         revision = revision or Revision.objects.filter(notice=notice).order_by("-number").first()
         current = Zone.objects.filter(notice=notice, is_current=True).first()
-        data = compute(notice, now, forecast) if notice.status in CURRENT_STATUSES and revision else None
+        data = (compute(notice, now, forecast, settings, communes)
+                if notice.status in CURRENT_STATUSES and revision else None)
         if data is None:
             if current is not None:  # ended, cancelled, or nothing left to draw
                 Zone.objects.filter(notice=notice, is_current=True).update(is_current=False)
@@ -227,9 +229,17 @@ def refresh_all(now=None, provider=None, territory=None):
         except Exception:  # one site's failure must not stop the others
             logger.exception("zones: forecast of site %s failed", site.pk)
     changed = 0
+    forecasts, settings, communes = {}, {}, {}
     for notice in notices:
+        site, territory_id = notice.site_id, notice.territory_id
+        if site not in forecasts:
+            forecasts[site] = stored_forecast(site)
+        if territory_id not in settings:
+            settings[territory_id] = ZoneSettings.for_territory(territory_id)
+            communes[territory_id] = territory_communes(territory_id)
         before = Zone.objects.filter(notice=notice, is_current=True).values_list("pk", flat=True).first()
-        zone = refresh(notice, now=now)
+        zone = refresh(notice, now=now, forecast=forecasts[site], settings=settings[territory_id],
+                       communes=communes[territory_id])
         changed += (zone.pk if zone else None) != before
     # Zones of notices no longer current are not current either (a missed end, a deleted notice).
     Zone.objects.filter(is_current=True).exclude(notice__status__in=CURRENT_STATUSES).update(is_current=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 import shapely.geometry
 from shapely.geometry import Point
 
-from riverains.wind import OpenMeteo
+from riverains.wind import OpenMeteo, Wind
 from zones import geometry, shapes
 
 DATA = Path(__file__).parent / "data"
@@ -120,3 +120,16 @@ def test_the_words_contract_a_with_le_and_les_as_french_does():
                            communes=[{"name": "Le Havre"}, {"name": "Harfleur"}])
     with translation.override("fr"):
         assert words.sentence(zone).startswith("Bruit audible au Havre, Harfleur jusqu'à ")
+
+
+def test_the_fan_is_the_union_of_the_hours_plumes():
+    from shapely.ops import unary_union
+
+    ranges = geometry.Ranges()
+    hours = forecast("turning")[18:30] + forecast("north")[:3] + [(START, Wind(350, 40))]
+    union = unary_union([geometry.plume_km(w.from_degrees, w.speed_kmh, 8, ranges) for _, w in hours]
+                        + [Point(0, 0).buffer(ranges.near_site_km, quad_segs=4)])
+    fan = geometry.fan(hours, 8, ranges)
+    assert fan.symmetric_difference(union).area / union.area < 0.02
+    (start, width), = geometry.merge_arcs([(6.0, 1.0), (0.5, 0.3)])  # across north: one arc
+    assert start == 6.0 and abs(width - (0.8 + 2 * math.pi - 6.0)) < 1e-9
