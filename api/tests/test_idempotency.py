@@ -213,11 +213,11 @@ def test_two_requests_with_the_same_key_at_the_same_moment_write_once(world, tok
         inside.wait()
 
     revision_created.connect(meet, dispatch_uid="test-same-moment")
-    responses = []
+    responses, data = [], payload(world)
 
     def publish():
         try:
-            responses.append(send(Client(), "post", "/api/v1/notices", payload(world), token_a[1]))
+            responses.append(send(Client(), "post", "/api/v1/notices", data, token_a[1]))
         finally:
             connection.close()
 
