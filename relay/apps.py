@@ -6,7 +6,7 @@ class RelayConfig(AppConfig):
     verbose_name = "Relais"
 
     def ready(self):
-        from . import outbox  # noqa: F401  (connects the outbox to notices.signals)
+        from . import confirmations, outbox  # noqa: F401  (the confirmation's builder; the outbox on notices.signals)
 
         if apps.is_installed("stats"):
             from . import headcount

@@ -15,7 +15,17 @@ from territories.models import Territory
 from . import services
 from .console_forms import SOCIAL_FORMS, WebhookForm
 from .partner import partner_url
-from .models import SOCIAL_CHANNELS, ChannelKind, Delivery, DeliveryStatus, Subscription, delivery_counts, recent_deliveries
+from .models import (
+    RECENT_DELIVERIES,
+    SOCIAL_CHANNELS,
+    ChannelKind,
+    Delivery,
+    DeliveryStatus,
+    MessageKind,
+    Subscription,
+    delivery_counts,
+    recent_deliveries,
+)
 
 
 def _notice_for(user, pk):
@@ -56,7 +66,31 @@ def overview(request):
         .select_related("territory")
         .order_by("-published_at")[:50]
     )
-    return render(request, "relay/console/overview.html", {"notices": notices})
+    return render(request, "relay/console/overview.html", {"notices": notices, "other_messages": other_messages(request.user)})
+
+
+# Residents' addresses are shown masked, as on their own manage page; staff and invitees in full.
+RESIDENTS_KINDS = {MessageKind.CONFIRMATION, MessageKind.REPORT_ANSWER}
+
+
+def other_messages(user):
+    """The latest messages that are not notices (confirmations, invitations, password resets,
+    answers to reporters, alerts) with where they stand: what a coordinator checks when someone
+    says they received nothing. Only superusers see those of no territory (password resets)."""
+    rows = Delivery.objects.exclude(kind=MessageKind.NOTICE).select_related("subscription")
+    if not user.is_superuser:
+        rows = rows.filter(territory__in=Territory.objects.for_user(user))
+    rows = list(rows.order_by("-pk")[:RECENT_DELIVERIES])
+    for row in rows:
+        row.shown_recipient = _masked(row.recipient) if row.kind in RESIDENTS_KINDS else row.recipient
+    return rows
+
+
+def _masked(address):
+    if "@" in address:
+        name, _at, domain = address.partition("@")
+        return f"{name[:1]}…@{domain}"
+    return f"…{address[-2:]}" if address else ""
 
 
 # --- partners' webhooks ---------------------------------------------------------------------

@@ -142,7 +142,13 @@ class MessageKind(models.TextChoices):
     INVITATION = "invitation", _("invitation à la console")
     PASSWORD_RESET = "password_reset", _("mot de passe oublié")
     REPORT_ANSWER = "report_answer", _("réponse à un signalement")
-    EPISODE = "episode", _("épisode de signalements")
+    # A new episode of unexplained reports, a cap reached: told to the territory's team.
+    STAFF_ALERT = "staff_alert", _("alerte à l'équipe du territoire")
+
+
+# Kinds whose recipient gave their address for this one message (a reporter asking for the
+# outcome): the row forgets it once the message has left.
+FORGET_ADDRESS_ONCE_SENT = {MessageKind.REPORT_ANSWER}
 
 
 class Priority(models.IntegerChoices):
@@ -157,7 +163,7 @@ class Priority(models.IntegerChoices):
 class Delivery(models.Model):
     """One message to one recipient on one channel: the outbox row. Mostly a notice's revision to
     a subscription; otherwise (`kind`) a confirmation, an invitation, a password reset, an answer
-    to a reporter or an episode alert, built at send time by its kind (relay.transactional)."""
+    to a reporter or an alert to a territory's team, built at send time by its kind (relay.transactional)."""
 
     # Empty for messages that are not a notice.
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries")

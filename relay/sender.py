@@ -107,7 +107,7 @@ def claim(size, now=None):
     batch = list(
         Delivery.objects.filter(claim_id=claim_id)
         .select_related("subscription__territory", "revision__notice__territory")
-        .order_by("pk")
+        .order_by("priority", "pk")
     )
     return claim_id, batch
 

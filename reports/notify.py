@@ -1,17 +1,22 @@
 """E-mails of the reports app: a new episode to the coordinators and the sites most likely
-concerned; the outcome to the residents who asked for it, after which their address is erased."""
+concerned; the outcome to the residents who asked for it, after which their address is erased.
+
+They go through the relay's outbox (relay.transactional), written when decided: each recipient
+gets a recorded delivery, retried while the mail server is down, its error visible in the
+console."""
 import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notices.models import Notice
-from riverains.text import header_text
+from relay import transactional
+from relay.models import ChannelKind, MessageKind
 from territories.models import Role
 
 from . import episodes
@@ -43,8 +48,13 @@ def episode_opened(episode_id):
             "url": settings.SITE_URL + reverse("console:reports_episode", args=[episode.pk]),
         }
         subject = _("Épisode de signalements non expliqués — %(territory)s") % {"territory": episode.territory.name}
-        send_mail(header_text(subject), render_to_string("reports/email/episode_opened.txt", context),
-                  settings.DEFAULT_FROM_EMAIL, recipients)
+        body = render_to_string("reports/email/episode_opened.txt", context)
+    with transaction.atomic():
+        for address in recipients:  # one row each: one refused address does not hold up the others
+            transactional.queue(
+                MessageKind.STAFF_ALERT, ChannelKind.EMAIL, address=address, territory=episode.territory,
+                reference=episode.pk, payload={"subject": subject, "body": body},
+            )
 
 
 def reporters_explained(notice_id, report_ids):
@@ -60,10 +70,15 @@ def reporters_closed(episode_id):
         _tell(report, "reports/email/closed.txt", {"episode": episode, "report": report})
 
 
+@transaction.atomic
 def _tell(report, template, context):
-    """One e-mail, then the address is erased: it was given for this answer only."""
+    """One e-mail; the address moves from the report to the outbox row, which forgets it once the
+    e-mail has left (relay.sender): it was given for this answer only."""
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Votre signalement du %(date)s") % {"date": timezone.localtime(report.observed_at).strftime("%d/%m/%Y")}
         body = render_to_string(template, context)
-    send_mail(header_text(subject), body, settings.DEFAULT_FROM_EMAIL, [report.email])
+    transactional.queue(
+        MessageKind.REPORT_ANSWER, ChannelKind.EMAIL, address=report.email, territory=report.territory,
+        reference=report.pk, payload={"subject": subject, "body": body},
+    )
     Report.objects.filter(pk=report.pk).update(email="")

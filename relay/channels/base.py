@@ -40,3 +40,8 @@ class Channel:
 
     def notify(self, delivery):
         raise NotImplementedError
+
+    def send_message(self, delivery):
+        """A message that is not a notice (a confirmation, an invitation…), made by its kind's
+        builder (relay.transactional). Only e-mail and SMS carry them."""
+        raise PermanentError(f"le canal {self.kind} n'envoie pas de message « {delivery.kind} »")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from public.templatetags.riverains import colon
 from riverains.text import header_text
 
-from .. import messages
+from .. import messages, transactional
 from .base import Channel, PermanentError, TransientError
 
 
@@ -49,6 +49,9 @@ class EmailChannel(Channel):
         items = [self.message(d.revision, subscription.language) for d in deliveries]
         message = build_email(subscription, items, self._rendered)
         self._send(message)
+
+    def send_message(self, delivery):
+        self._send(transactional.build(delivery))
 
     def _send(self, message):
         if self.connection is None:

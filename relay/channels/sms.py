@@ -9,7 +9,7 @@ import requests
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .. import conf, gsm
+from .. import conf, gsm, transactional
 from .base import Channel, PermanentError, TransientError
 
 TIMEOUT = 10
@@ -19,6 +19,8 @@ class SmsChannel(Channel):
     kind = "sms"
 
     def defer_until(self, delivery, now):
+        if delivery.revision is None:  # a confirmation code: the resident is waiting for it
+            return None
         subscription = delivery.subscription
         if delivery.revision.snapshot.get("immediate") or not subscription.in_quiet_hours(now):
             return None
@@ -27,6 +29,10 @@ class SmsChannel(Channel):
     def notify(self, delivery):
         subscription = delivery.subscription
         send_sms(subscription.address, notice_text(self.message(delivery.revision, subscription.language)))
+
+
+    def send_message(self, delivery):
+        send_sms(delivery.recipient, transactional.build(delivery))
 
 
 def notice_text(message):

@@ -72,6 +72,7 @@ def test_the_sms_confirmation_code_goes_through_twilio_too(world, twilio, client
         response = client.post("/seine-estuaire/abonnement/", {"channel": "sms", "address": "06 12 34 56 78",
                                                               "communes": communes, "website": ""})
     assert response.status_code == 302
+    send_pending()  # the confirmation went through the outbox
     [message] = twilio.received
     assert message["To"] == "+33612345678" and re.search(r"\b\d{6}\b", message["Body"])
 

@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from notices.models import Category
+from relay.sender import send_pending
 from reports import cells, wind
 from reports.models import Episode, EpisodeStatus, Report
 
@@ -26,6 +27,7 @@ def test_three_residents_within_2_km_in_30_minutes_open_an_episode_and_tell_the_
     assert episode.status == EpisodeStatus.OPEN and episode.report_count == 3
     assert set(episode.reports.all()) == set(reports)
     assert world.site_b in episode.notified_sites.all()
+    send_pending()  # the alerts went through the relay's outbox
     body = mail.outbox[0].body
     assert body.index("Usine d'engrais du Havre") < body.index("Raffinerie de Gonfreville")  # nearest first
     recipients = {address for message in mail.outbox for address in message.to}

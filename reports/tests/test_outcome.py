@@ -7,6 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from notices.models import Category
+from relay.models import Delivery
+from relay.sender import send_pending
+from relay.tests.conftest import smtp  # noqa: F401  (aiosmtpd on loopback)
 from reports import services
 from reports.models import Episode, EpisodeStatus, Report
 
@@ -32,6 +35,7 @@ def test_publishing_an_explaining_notice_marks_the_episode_explained_and_tells_r
 
     episode.refresh_from_db()
     assert episode.status == EpisodeStatus.EXPLAINED and episode.explaining_notice == notice
+    send_pending()  # the answers went through the relay's outbox
     told = [m for m in mail.outbox if m.to[0] in ("a@example.test", "c@example.test")]
     assert sorted(m.to[0] for m in told) == ["a@example.test", "c@example.test"]
     assert f"/seine-estuaire/messages/{notice.pk}/" in told[0].body
@@ -60,6 +64,7 @@ def test_the_coordinator_closes_an_episode_with_a_public_explanation(world, resi
 
     episode.refresh_from_db()
     assert episode.status == EpisodeStatus.CLOSED
+    send_pending()
     assert sorted(m.to[0] for m in mail.outbox if "Épandage" in m.body) == ["a@example.test", "c@example.test"]
     assert not Report.objects.exclude(email="").exists()
 
@@ -83,3 +88,26 @@ def test_unanswered_addresses_are_erased_after_the_retention_delay(world, reside
     assert services.purge_emails(now=timezone.now() + timedelta(days=8)) == 1
     report.refresh_from_db()
     assert report.email == ""
+
+
+def test_a_reporter_s_answer_is_retried_while_the_mail_server_is_down_and_its_address_then_forgotten(
+        world, resident, client, smtp, django_capture_on_commit_callbacks):  # noqa: F811
+    episode = open_episode(resident)
+    smtp.stop()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.close_episode(world.coordinator_x, episode, "Épandage agricole à Gainneville.")
+    answers = Delivery.objects.filter(kind="report_answer")
+    assert sorted(answers.values_list("address", flat=True)) == ["a@example.test", "c@example.test"]
+    assert not Report.objects.exclude(email="").exists()  # the address moved to the outbox row
+
+    send_pending()
+
+    client.force_login(world.coordinator_x)
+    page = client.get("/console/relais/").content.decode()
+    assert "réponse à un signalement" in page and "a…@example.test" in page and "SMTP indisponible" in page
+    assert "a@example.test" not in page  # a resident's address, masked
+    smtp.start()
+    send_pending(now=timezone.now() + timedelta(hours=1))
+    assert sorted(r for rcpts, m in smtp.inbox.messages for r in rcpts if "Épandage" in m.get_content()) == [
+        "a@example.test", "c@example.test"]
+    assert list(answers.values_list("status", "address")) == [("sent", ""), ("sent", "")]  # forgotten once sent
