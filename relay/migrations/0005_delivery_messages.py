@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='delivery',
             name='kind',
-            field=models.CharField(choices=[('notice', "message d'un site"), ('confirmation', "confirmation d'abonnement"), ('invitation', 'invitation à la console'), ('password_reset', 'mot de passe oublié'), ('report_answer', 'réponse à un signalement'), ('episode', 'épisode de signalements')], default='notice', max_length=20, verbose_name='message'),
+            field=models.CharField(choices=[('notice', "message d'un site"), ('confirmation', "confirmation d'abonnement"), ('invitation', 'invitation à la console'), ('password_reset', 'mot de passe oublié'), ('report_answer', 'réponse à un signalement'), ('staff_alert', "alerte à l'équipe du territoire")], default='notice', max_length=20, verbose_name='message'),
         ),
         migrations.AddField(
             model_name='delivery',
