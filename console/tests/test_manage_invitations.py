@@ -10,6 +10,9 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from console.models import Invitation
+from relay.models import Delivery
+from relay.sender import send_pending
+from relay.tests.conftest import smtp  # noqa: F401  (aiosmtpd on loopback)
 from territories.models import Membership, Role
 
 NEW_PASSWORD = "une-phrase-de-passe-solide"
@@ -22,6 +25,7 @@ def invite(client, world, email="nouvelle@example.test", role="operator", organi
         data["organization"] = (organization or world.org_a).pk
     response = client.post(reverse("console:invite", args=[world.x.slug]), data)
     client.logout()
+    send_pending()  # the relay's sender: the invitation went through the outbox
     return response
 
 
@@ -102,6 +106,7 @@ def test_resending_makes_a_new_link_and_kills_the_old_one(client, world):
     client.force_login(world.coordinator_x)
     client.post(reverse("console:invitation_resend", args=[Invitation.objects.get().pk]))
     client.logout()
+    send_pending()
     assert len(mail.outbox) == 2
     new_link = link_in(mail.outbox[1])
     assert new_link != old_link
@@ -166,22 +171,47 @@ def test_the_users_page_lists_members_with_their_roles_and_pending_invitations(c
     assert "operator_c" not in page and "coordinator_y" not in page
 
 
-def test_an_invitation_survives_a_mail_server_that_is_down(client, world, settings):
-    # Nothing listens on port 9 of the loopback: the SMTP connection is refused, as when the relay is down.
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+def test_an_invitation_goes_through_the_outbox_and_is_retried_while_the_mail_server_is_down(client, world, smtp):
+    smtp.stop()  # the mail server is down
     client.force_login(world.coordinator_x)
     response = client.post(reverse("console:invite", args=[world.x.slug]),
                            {"email": "nouvelle@example.test", "role": "operator", "organization": world.org_a.pk}, follow=True)
-    page = response.content.decode()
-    assert response.status_code == 200 and "n&#x27;a pas pu partir" in page
-    assert "Invitation envoyée" not in page
+    assert response.status_code == 200 and "part vers nouvelle@example.test dans un instant" in response.content.decode()
     invitation = Invitation.objects.get(email="nouvelle@example.test")
-    assert "nouvelle@example.test" in page  # listed among pending invitations, ready to resend
-    # The mail server is back: « Renvoyer » sends a working link.
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    response = client.post(reverse("console:invitation_resend", args=[invitation.pk]), follow=True)
-    assert "Invitation renvoyée" in response.content.decode()
+    [row] = Delivery.objects.filter(kind="invitation", reference=invitation.pk)
+    assert row.address == "nouvelle@example.test" and row.territory == world.x and row.status == "pending"
+
+    assert send_pending().retried == 1
+
+    # The coordinator sees that it has not left, and why.
+    page = client.get(reverse("console:territory_users", args=[world.x.slug])).content.decode()
+    assert "Pas encore parti" in page and "SMTP indisponible" in page and "nouvel essai vers" in page
+    row.refresh_from_db()
+    assert row.attempts == 1 and "SMTP" in row.last_error and row.next_attempt_at > timezone.now()
+
+    smtp.start()  # back: the retry sends a working link
+    assert send_pending(now=timezone.now() + timedelta(hours=1)).sent == 1
+    [message] = smtp.inbox.to("nouvelle@example.test")
+    assert "Invitation à publier sur Riverains" in str(message["Subject"])
+    page = client.get(reverse("console:territory_users", args=[world.x.slug])).content.decode()
+    assert "Envoyé le" in page and "Pas encore parti" not in page
     client.logout()
-    assert accept(client, link_in(mail.outbox[0])).status_code == 302
+    link = re.search(r"https?://[^/\s]+(/console/invitation/[^/\s]+/)", message.get_content()).group(1)
+    assert accept(client, link).status_code == 302
     assert Membership.objects.filter(user__email="nouvelle@example.test", organization=world.org_a).exists()
+
+
+def test_a_refused_invitation_address_is_a_failure_the_coordinator_sees(client, world, smtp):
+    smtp.inbox.refused = {"nouvelle@example.test": "550 5.1.1 no such user"}
+    invite(client, world)
+    client.force_login(world.coordinator_x)
+    page = client.get(reverse("console:territory_users", args=[world.x.slug])).content.decode()
+    assert "Échec de l'envoi" in page and "adresse refusée par le serveur" in page
+    assert Delivery.objects.get(kind="invitation").status == "failed"
+
+
+def test_the_outbox_holds_no_working_invitation_link(client, world):
+    invite(client, world)
+    link = link_in(mail.outbox[0])
+    row = Delivery.objects.get(kind="invitation")
+    assert link.split("/")[-2] not in str(row.payload) and link.split("/")[-2] not in row.address

@@ -28,6 +28,7 @@ from .. import invitations
 from ..decorators import is_verified, must_use_two_factor
 from ..forms.auth import LoginForm, NewAccountPasswordForm, OtpCodeForm
 from ..models import Invitation
+from ..password_reset import OutboxPasswordResetForm
 
 
 def _next_url(request, default="console:home"):
@@ -144,6 +145,7 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = OutboxPasswordResetForm  # the e-mail goes through the relay's outbox
     template_name = "console/password_reset.html"
     email_template_name = "console/emails/password_reset.txt"
     subject_template_name = "console/emails/password_reset_subject.txt"

@@ -8,7 +8,6 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -420,7 +419,7 @@ def territory_users(request, slug):
         .select_related("user", "organization")
         .order_by("role", "organization__name", "user__username")
     )
-    pending = Invitation.objects.for_territories([territory]).pending().select_related("organization")
+    pending = invitations.with_sending(Invitation.objects.for_territories([territory]).pending().select_related("organization"))
     context = {"territory": territory, "members": members, "invitations": pending}
     return render(request, "console/manage/users.html", context)
 
@@ -430,21 +429,12 @@ def invite(request, slug):
     territory = _territory(request.user, slug)
     form = InvitationForm(request.POST or None, territory=territory, initial=_invite_initial(request, territory))
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            _invitation, sent = invitations.invite(request.user, form.cleaned_data["email"], form.cleaned_data["role"], form.scope)
-        _say_whether_sent(request, sent, _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]})
+        invitations.invite(request.user, form.cleaned_data["email"], form.cleaned_data["role"], form.scope)
+        messages.success(request, _(
+            "Invitation enregistrée : l'e-mail part vers %(email)s dans un instant. Son état s'affiche ci-dessous."
+        ) % {"email": form.cleaned_data["email"]})
         return redirect("console:territory_users", slug=territory.slug)
     return render(request, "console/manage/invite.html", {"territory": territory, "form": form})
-
-
-def _say_whether_sent(request, sent, success):
-    if sent:
-        messages.success(request, success)
-    else:
-        messages.warning(request, _(
-            "L'invitation est enregistrée, mais l'e-mail n'a pas pu partir : le serveur d'envoi ne répond pas. "
-            "Utilisez « Renvoyer » dans la liste des invitations en attente d'ici quelques minutes."
-        ))
 
 
 def _invite_initial(request, territory):
@@ -459,8 +449,8 @@ def invitation_resend(request, pk):
     if invitation.accepted_at or invitation.revoked_at:
         messages.error(request, _("Cette invitation a déjà été utilisée ou annulée."))
     else:
-        sent = invitations.resend(invitation)
-        _say_whether_sent(request, sent, _("Invitation renvoyée à %(email)s, valable 7 jours.") % {"email": invitation.email})
+        invitations.resend(invitation)
+        messages.success(request, _("Nouvelle invitation en route vers %(email)s, valable 7 jours ; le lien précédent ne fonctionne plus.") % {"email": invitation.email})
     return redirect("console:territory_users", slug=invitation.scope_territory.slug)
 
 
