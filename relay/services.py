@@ -12,14 +12,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import conf, transactional
-from .addresses import normalize, normalize_social
+from riverains import ratelimit
+
+from . import alerts, conf, transactional
+from .addresses import check_sms_country, normalize, normalize_social
 from .models import ChannelKind, Delivery, DeliveryStatus, Digest, MessageKind, Subscription
 
 CONFIRM_SALT = "relay.confirm"
@@ -44,7 +45,20 @@ def subscribe(territory, channel, address, communes, sites=(), categories=(), di
     subscription (anyone may type anyone's address), its language included: it sends the manage
     link instead, in the language the subscription already has."""
     address, push_keys = normalize(channel, address, push_keys)
+    if channel == ChannelKind.SMS:
+        check_sms_country(territory, address)
     communes = _check_filters(territory, communes, sites)
+    try:
+        return _subscribe(territory, channel, address, communes, sites, categories, digest, quiet_start, quiet_end,
+                          push_keys, language)
+    except SmsCapReached:
+        # Recorded once the transaction is undone, so that the refusals are counted.
+        alerts.sms_cap_refused(territory)
+        raise
+
+
+def _subscribe(territory, channel, address, communes, sites, categories, digest, quiet_start, quiet_end, push_keys,
+               language):
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().filter(
             territory=territory, channel=channel, address=address
@@ -145,20 +159,29 @@ def _check_filters(territory, communes, sites, required=True):
 # --- confirmation messages ------------------------------------------------------------------
 
 
+class SmsCapReached(ValidationError):
+    """The territory's hourly cap of confirmation SMS is reached (see relay.alerts)."""
+
+
 def _request_message(subscription):
     """Queue a confirmation (or manage-link) message, within the per-address daily limit that
-    keeps the form from being used to bomb someone's inbox or phone."""
-    key = "relay:confirmations:" + hashlib.sha256(f"{subscription.channel}:{subscription.address}".encode()).hexdigest()
-    cache.add(key, 0, timeout=24 * 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=24 * 3600)
-        count = 1
-    if count > conf.confirmations_per_day():
+    keeps the form from being used to bomb someone's inbox or phone and, for SMS, within the
+    territory's hourly cap that keeps it from being used to pump SMS. Counted in the database
+    (riverains.ratelimit): within the subscribing transaction, so a refused attempt, rolled
+    back, takes nothing from the next ones."""
+    identity = f"{subscription.channel}:{subscription.address}"
+    if not ratelimit.hit("relay.confirmations", identity, conf.confirmations_per_day(), 24 * 3600).allowed:
         raise ValidationError(
             {"address": _("Trop de messages de confirmation ont été envoyés à cette adresse aujourd'hui. Réessayez demain.")}
         )
+    if subscription.channel == ChannelKind.SMS:
+        territory = subscription.territory
+        cap = ratelimit.hit(alerts.SMS_CAP_SCOPE, territory.pk, territory.sms_confirmations_per_hour, alerts.SMS_CAP_SECONDS)
+        if not cap.allowed:
+            raise SmsCapReached({"address": _(
+                "Trop de demandes d'abonnement par SMS sur ce territoire en ce moment : aucun code ne peut être envoyé "
+                "avant %(time)s. Abonnez-vous par e-mail, ou réessayez plus tard."
+            ) % {"time": timezone.localtime(cap.resets_at).strftime("%H:%M")}})
     # Built and sent by the relay's sender (relay.confirmations), ahead of any notice fan-out.
     transactional.queue(MessageKind.CONFIRMATION, subscription.channel, subscription=subscription)
 
