@@ -7,7 +7,9 @@ are refused outright (relay.addresses.check_sms_country); beyond that, at most
 by relay.services when one is queued, across every process: riverains.ratelimit). Past the cap
 new SMS subscriptions are refused with a French message that points to e-mail, which keeps
 working, and the coordinators get one e-mail at the first refusal — then none for an hour,
-however many refusals follow. The console's territory page shows the count (`sms_figures`)."""
+however many refusals follow — through the outbox like every message (a staff alert: recorded,
+retried, its error on the console's relay page). The console's territory page shows the count
+(`sms_figures`)."""
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,16 +17,17 @@ from typing import Optional
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import task
 
 from riverains import ratelimit
-from territories.models import Role, Territory
+from territories.models import Role
+
+from . import transactional
+from .models import ChannelKind, MessageKind
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +37,15 @@ REFUSED_SCOPE = "relay.sms-cap-refused"  # its window is the hour in which coord
 
 
 def sms_cap_refused(territory):
-    """Record one refused SMS subscription; the first of its hour tells the coordinators."""
-    refused = ratelimit.hit(REFUSED_SCOPE, territory.pk, 1, SMS_CAP_SECONDS)
-    logger.warning("relay: SMS confirmation cap reached for territory %s (%s refused this hour)", territory.pk, refused.hits)
-    if refused.hits == 1:
-        pk = territory.pk
-        transaction.on_commit(lambda: tell_coordinators_sms_cap.enqueue(pk))
+    """Record one refused SMS subscription; the first of its hour tells the coordinators. One
+    transaction: if the alert cannot be queued, the refusal is not counted and the next one
+    tries again."""
+    with transaction.atomic():
+        refused = ratelimit.hit(REFUSED_SCOPE, territory.pk, 1, SMS_CAP_SECONDS)
+        logger.warning("relay: SMS confirmation cap reached for territory %s (%s refused this hour)",
+                       territory.pk, refused.hits)
+        if refused.hits == 1:
+            tell_coordinators(territory)
 
 
 @dataclass(frozen=True)
@@ -67,18 +73,15 @@ def sms_figures(territory):
     )
 
 
-@task(queue_name="relay")
-def tell_coordinators_sms_cap(territory_id):
-    territory = Territory.objects.filter(pk=territory_id).first()
-    if territory is None:
-        return "gone"
+def tell_coordinators(territory):
+    """One staff alert per coordinator (the territory's contact address when it has none)."""
     coordinators = get_user_model().objects.filter(
         is_active=True, memberships__role=Role.COORDINATOR, memberships__territory=territory
     ).exclude(email="")
     recipients = sorted({u.email for u in coordinators}) or ([territory.contact_email] if territory.contact_email else [])
     if not recipients:
         logger.warning("relay: nobody to tell that territory %s reached its SMS cap", territory.pk)
-        return "nobody"
+        return
     figures = sms_figures(territory)
     with translation.override(settings.LANGUAGE_CODE):
         context = {
@@ -87,6 +90,7 @@ def tell_coordinators_sms_cap(territory_id):
             "settings_url": settings.SITE_URL + reverse("console:territory_edit", args=[territory.slug]),
         }
         subject = _("Plafond de SMS de confirmation atteint — %(territory)s") % {"territory": territory.name}
-        send_mail(" ".join(subject.split()), render_to_string("relay/email/sms_cap_reached.txt", context),
-                  settings.DEFAULT_FROM_EMAIL, recipients)
-    return "sent"
+        body = render_to_string("relay/email/sms_cap_reached.txt", context)
+    for address in recipients:
+        transactional.queue(MessageKind.STAFF_ALERT, ChannelKind.EMAIL, address=address, territory=territory,
+                            payload={"subject": subject, "body": body})

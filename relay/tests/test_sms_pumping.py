@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core import mail
 
-from relay.models import Subscription
+from relay.models import Delivery, Subscription
 from relay.sender import send_pending
 from riverains.ratelimit.models import Counter
 
@@ -110,6 +110,7 @@ def test_the_hourly_cap_holds_email_keeps_working_and_the_coordinator_is_told_on
     alerts = [m for m in mail.outbox if "Plafond de SMS de confirmation atteint" in m.subject]
     assert len(alerts) == 1
     assert alerts[0].to == ["coordinator_x@example.test"]
+    assert Delivery.objects.filter(kind="staff_alert", status="sent").count() == 1  # through the outbox
     assert "plafond de 3 SMS de confirmation par heure est atteint pour Seine-Estuaire" in alerts[0].body
     assert "/console/gestion/territoires/seine-estuaire/" in alerts[0].body
 
