@@ -1,9 +1,9 @@
 """How work waits in the task queue: priorities, and work that need not wait twice.
 
-django-tasks-db's workers take the READY task of highest priority first, then the oldest. A
-resident waiting for a confirmation code must not wait behind files being regenerated, so the
-tasks say how urgent they are; bulk work whose next run redoes everything (a territory's spoken
-bulletin) is queued at most once while it waits."""
+django-tasks-db's workers take the READY task of highest priority first, then the oldest. Bulk
+work whose every run redoes everything (a territory's spoken bulletin) goes after the rest, and
+is queued at most once while it waits: 200 publishes in a row queue one regeneration per
+territory, not 200 ahead of everything else."""
 import zlib
 
 from django.db import connections
@@ -12,8 +12,7 @@ from django_tasks_db.compat import TaskResultStatus, normalize_json
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
-URGENT = 50  # someone is waiting for it now: confirmation codes and links
-BULK = -50  # work redone in full at each run, minutes late do no harm: bulletins
+BULK = -50  # work redone in full at each run, where minutes late do no harm: bulletins
 
 
 def enqueue_once(task, *args):

@@ -5,11 +5,10 @@ django-tasks-db 0.13 leaves three gaps (upstream issue RealOrangeOne/django-task
   traceback: here it waits and reconnects (riverains.reconnect);
 - a task whose worker died stays RUNNING for ever: here every worker, at start and every minute,
   and the scheduler (`requeue_lost_tasks`), put back in the queue the tasks RUNNING longer than
-  TASKS_RUNNING_TIMEOUT (600 s; every task of ours takes seconds, the relay's nudge stops itself
-  after two minutes), and the worker puts back at once its own tasks whose outcome it could not
-  write;
-- SIGTERM while a long task runs waits for the task: here it also raises the process's stop
-  flag (riverains.stopping), which the relay's send_pending checks between two messages.
+  TASKS_RUNNING_TIMEOUT (600 s, where every task of ours takes seconds), and the worker puts
+  back at once its own tasks whose outcome it could not write;
+- its SIGTERM handler may exit from inside a query: here SIGTERM lets the task in hand end and
+  raises the process's stop flag (riverains.stopping), which long loops check.
 
 A task is run at most MAX_RUNS times: one that keeps killing its worker ends FAILED."""
 import logging

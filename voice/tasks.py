@@ -5,7 +5,7 @@ from riverains.queueing import BULK, enqueue_once
 from territories.models import Territory
 
 
-# Bulk: a resident waiting for a confirmation code goes first (riverains.queueing).
+# Bulk: any other task queued meanwhile goes first (riverains.queueing).
 @task(queue_name="voice", priority=BULK)
 def regenerate_bulletin(territory_id):
     from .services import regenerate_bulletin as regenerate
