@@ -59,22 +59,31 @@ def known_values(world):
     """Real identifiers: random ones alone would only ever reach the 404 branch."""
     from notices.models import Notice
 
+    now = timezone.localtime()
     return {
         "notice_id": list(Notice.objects.values_list("pk", flat=True)),
         "slug": [world.x.slug, world.y.slug],
         "site_id": [world.site_a.pk, world.site_b.pk, world.site_c.pk],
         "site": [world.site_a.pk],
         "communes": [[c.code for c in world.site_a.neighbouring_communes.all()]],
+        "commune": [c.code for c in world.site_a.neighbouring_communes.all()],
         "category": ["torchage", "odeur"],
         "perceptions": [["visible"], ["olfactory", "audible"]],
+        # Times a notice may have (random ones are nearly all refused: years 2000 to 2099 only).
+        "starts_at": [(now + timedelta(hours=1)).isoformat(), (now - timedelta(minutes=5)).isoformat()],
+        "expected_end_at": [(now + timedelta(hours=4)).isoformat(), None],
+        "title": ["Torchage sur l'unité 3"],
+        "body": ["Une flamme sera visible."],
     }
 
 
 def steer(case, data, known):
-    """Half of the time, put real identifiers into the generated request."""
-    for name, value in (case.path_parameters or {}).items():
-        if name in known and data.draw(st.booleans()):
-            case.path_parameters[name] = data.draw(st.sampled_from(known[name]))
+    """Half of the time, put real identifiers (and, in a body, acceptable values) into the
+    generated request, so that it reaches past the 404 and 422 branches."""
+    for parameters in (case.path_parameters, case.query):
+        for name in list(parameters or {}):
+            if name in known and data.draw(st.booleans()):
+                parameters[name] = data.draw(st.sampled_from(known[name]))
     if isinstance(case.body, dict):
         for name in list(case.body):
             if name in known and data.draw(st.booleans()):
