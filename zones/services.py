@@ -179,8 +179,7 @@ def refresh(notice, revision=None, now=None, forecast=None, settings=None, commu
             return None
         published = Zone.objects.filter(revision=revision, reason=ZoneReason.REVISION).exists()
         if published and current is not None and not significant_change(current, data):
-            _tell_subscribers(notice, current, revision)
-            return current
+            return current  # no commune entered it: nobody new to tell
         data.pop("_shape")
         Zone.objects.filter(notice=notice, is_current=True).update(is_current=False)
         zone = Zone.objects.create(
