@@ -67,6 +67,7 @@ class Worker(upstream.Worker):
         super().__init__(**options)
         self.unfinished = set()  # our tasks whose outcome a database outage kept us from writing
         self.next_recovery = timezone.now()
+        self.looked_for_leftovers = False
 
     def shutdown(self, signum, frame):
         """Finish the task in hand (it is told to stop too) and leave with status 0; a second
@@ -137,11 +138,20 @@ class Worker(upstream.Worker):
             requeue(db_task_result, "the database went away while it ran", status=TaskResultStatus.FAILED)
 
     def recover_if_due(self):
-        """Our own tasks left RUNNING by a database outage at once; everyone's lost tasks at
-        start and every RECOVER_EVERY."""
+        """Our own tasks left RUNNING by a database outage, or by the previous life of this
+        worker id (systemd restarts riverains-worker@N with the same id), at once; everyone's
+        lost tasks at start and every RECOVER_EVERY."""
+        if not self.looked_for_leftovers:
+            for task in self.leftovers():
+                requeue(task, "the previous process with this worker id died")
+            self.looked_for_leftovers = True
         for task in DBTaskResult.objects.filter(pk__in=self.unfinished, status=TaskResultStatus.RUNNING):
             requeue(task, "the database went away while it ran")
         self.unfinished.clear()
         if timezone.now() >= self.next_recovery:
             requeue_lost_tasks()
             self.next_recovery = timezone.now() + RECOVER_EVERY
+
+    def leftovers(self):
+        running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+        return [task for task in running if task.worker_ids and task.worker_ids[-1] == self.worker_id]

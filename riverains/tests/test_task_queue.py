@@ -1,6 +1,6 @@
 """The task queue (issue 12, item 7): a burst of publishes queues one bulletin regeneration per
-territory, a resident's confirmation is taken before bulk work, and a task whose worker died is
-run again (riverains.queueing, riverains.taskworker)."""
+territory, and a task whose worker died is run again (riverains.queueing, riverains.taskworker).
+(The relay sends nothing through it: its sender, run_relay, is the one sending path.)"""
 from datetime import timedelta
 
 import pytest
@@ -8,7 +8,6 @@ from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from relay.tasks import send_pending_task
 from riverains.taskworker import MAX_RUNS, Worker, requeue_lost_tasks
 from voice.tasks import regenerate_bulletin
 
@@ -62,19 +61,6 @@ def worker(**options):
     return Worker(**{**defaults, **options})
 
 
-def test_the_relay_s_work_is_taken_before_bulletins_queued_ahead_of_it(world, queue):
-    """The relay's nudge sends what residents wait for (notices, confirmation codes and links
-    in the outbox): 200 bulletins queued before it must not delay it."""
-    for territory in (world.x, world.y):
-        regenerate_bulletin.enqueue(territory.pk)
-    nudge = send_pending_task.enqueue()
-
-    worker(max_tasks=1).run()
-
-    assert queue.get(pk=nudge.id).status == TaskResultStatus.SUCCESSFUL
-    assert regenerations(queue, world.x) == 1 and regenerations(queue, world.y) == 1  # still waiting
-
-
 def started(result, worker_id, seconds_ago):
     queue = DBTaskResult.objects.filter(pk=result.id)
     queue.update(status=TaskResultStatus.RUNNING, started_at=timezone.now() - timedelta(seconds=seconds_ago))
@@ -104,3 +90,15 @@ def test_a_task_that_keeps_killing_its_worker_is_given_up(world, queue, settings
     row.refresh_from_db()
     assert row.status == TaskResultStatus.FAILED
     assert row.exception_class_path == "riverains.taskworker.WorkerLost"
+
+
+def test_a_worker_restarted_with_the_same_id_runs_again_what_its_previous_life_left(world, queue, settings):
+    """systemd restarts riverains-worker@1 with the id it had: no need to wait for the timeout."""
+    settings.TASKS_RUNNING_TIMEOUT = 600
+    left = started(regenerate_bulletin.enqueue(world.x.pk), "host-1", seconds_ago=5)
+    other = started(regenerate_bulletin.enqueue(world.y.pk), "host-2", seconds_ago=5)
+
+    worker(worker_id="host-1", max_tasks=1).run()
+
+    assert queue.get(pk=left.pk).status == TaskResultStatus.SUCCESSFUL
+    assert queue.get(pk=other.pk).status == TaskResultStatus.RUNNING  # another worker's, alive
