@@ -64,5 +64,6 @@ def sentence(zone, now=None):
     else:
         where = _("%(what)s hors des communes du territoire") % {"what": what}
     wind = wind_phrase(zone.wind)
-    text = f"{wind} : {where} {until}" if wind else f"{where[:1].upper()}{where[1:]} {until}"
-    return f"{text} " + _("(prévision)")
+    if wind:
+        return _("%(wind)s : %(where)s %(until)s (prévision)") % {"wind": wind, "where": where, "until": until}
+    return _("%(where)s %(until)s (prévision)") % {"where": f"{where[:1].upper()}{where[1:]}", "until": until}
