@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,8 +49,14 @@ def subscribe(territory, channel, address, communes, sites=(), categories=(), di
         check_sms_country(territory, address)
     communes = _check_filters(territory, communes, sites)
     try:
-        return _subscribe(territory, channel, address, communes, sites, categories, digest, quiet_start, quiet_end,
-                          push_keys, language)
+        try:
+            return _subscribe(territory, channel, address, communes, sites, categories, digest, quiet_start,
+                              quiet_end, push_keys, language)
+        except IntegrityError:
+            # The same new address from two requests at once: the other one created the row (its
+            # unique key refused ours); now it exists, and this request is a second subscription.
+            return _subscribe(territory, channel, address, communes, sites, categories, digest, quiet_start,
+                              quiet_end, push_keys, language)
     except SmsCapReached:
         # Recorded once the transaction is undone, so that the refusals are counted.
         alerts.sms_cap_refused(territory)
