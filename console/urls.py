@@ -1,11 +1,15 @@
-"""The console: operators' and coordinators' own interface. Each area has its own urls module."""
+"""The console: operators' and coordinators' own interface. Each area has its own urls module.
+Every URL here, in any app, is behind console.middleware's one access rule."""
 from django.urls import include, path
+
+from .views import sites
 
 app_name = "console"
 urlpatterns = [
     path("", include("console.auth_urls")),  # login, logout, two-factor, invitations, home
     path("messages/", include("console.notice_urls")),  # operators' and coordinators' notices
     path("gestion/", include("console.manage_urls")),  # territory, organizations, sites, users
+    path("sites/", sites.site_list, name="site_list"),  # every site the user may see
     path("jetons/", include("api.console_urls")),  # API tokens of an organization
     path("telephone/", include("voice.console_urls")),  # phone line statistics
     path("relais/", include("relay.console_urls")),  # deliveries, social accounts, webhooks

@@ -60,8 +60,11 @@ def notice_deliveries(request, pk):
 
 
 def overview(request):
+    territories = Territory.objects.for_user(request.user)
+    if not territories.exists():
+        raise Http404(_("Vous ne coordonnez aucun territoire."))
     notices = (
-        Notice.objects.filter(territory__in=Territory.objects.for_user(request.user), revisions__deliveries__isnull=False)
+        Notice.objects.filter(territory__in=territories, revisions__deliveries__isnull=False)
         .distinct()
         .select_related("territory")
         .order_by("-published_at")[:50]

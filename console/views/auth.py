@@ -12,8 +12,6 @@ from django.contrib.auth import views as auth_views
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -22,9 +20,9 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from territories.models import Organization, Role, Site, Territory
+from territories.models import Organization, Site, Territory
 
-from .. import invitations
+from .. import attention, invitations, navigation
 from ..decorators import is_verified, must_use_two_factor
 from ..forms.auth import LoginForm, NewAccountPasswordForm, OtpCodeForm
 from ..models import Invitation
@@ -208,29 +206,16 @@ def _accept_as_existing_user(request, invitation, existing):
 # Home ----------------------------------------------------------------------------------------
 
 
-def _overdue_reminder(user):
-    """Overdue notices from the notices area, when that area provides them (it may not, yet)."""
-    try:
-        from .notices import overdue_for
-
-        get_template("console/notices/_overdue_reminder.html")
-    except (ImportError, TemplateDoesNotExist):
-        return None
-    return {"overdue": overdue_for(user)}
-
-
 def home(request):
+    """What needs attention first, then the user's territories, organizations and sites."""
     user = request.user
+    scope = navigation.scope_for(request)
     context = {
+        "attention": attention.attention_for(user, scope),
         "territories": Territory.objects.for_user(user),
         "organizations": Organization.objects.for_user(user).select_related("territory"),
         "sites": Site.objects.for_user(user).select_related("organization", "commune"),
-        "roles": user.memberships.select_related("territory", "organization"),
-        "is_operator": user.memberships.filter(role=Role.OPERATOR).exists(),
+        "roles": navigation.role_labels(user),
         "two_factor_enabled": user_has_device(user),
     }
-    reminder = _overdue_reminder(user)
-    context["show_overdue_reminder"] = reminder is not None
-    context.update(reminder or {})
     return render(request, "console/home.html", context)
-

@@ -188,7 +188,8 @@ def available_actions(user, notice):
     published_live = notice.status in (Status.SCHEDULED, Status.ONGOING)
     return {
         "finish_draft": notice.status == Status.DRAFT,
-        "update": published_live and own,
+        # Coordinators may update too (extend a notice its operator forgot, as the home asks them to).
+        "update": published_live and (own or coordinator),
         "end": notice.is_active,
         "cancel": notice.status == Status.SCHEDULED and not notice.is_active,
         "correct": coordinator and notice.is_published and not (own and published_live),
