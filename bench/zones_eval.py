@@ -9,7 +9,7 @@ Two parts, results written to bench/ZONES.md (`--no-write` prints only):
    (zones.geometry, as the worker draws it from the forecast) is compared with a plain disc around
    the site of the same area:
    - share of the notice's reports inside the shape (higher is better);
-   - share of the shape's area, on a 500 m grid, where nobody reported (lower is better).
+   - share of the shape's area, on a 1 km grid, where nobody reported (lower is better).
    Reports are drawn from the *actual* wind, which is the forecast plus an error (direction
    N(0, σ), speed ±30 %): σ = 20° (a good forecast), 40°, and 90° (a forecast that is no use).
 2. Timing, on a throw-away SQLite database with the reference data and the demonstration:
@@ -60,7 +60,7 @@ DAYS = 10
 NOTICES_PER_SITE = 30
 RESIDENTS_PER_KM2 = 2.0  # people who might report, spread evenly within 15 km of the site
 REPORT_CHANCE = 0.25  # per hour, for a resident where the smell is at its strongest
-GRID_KM = 0.5
+GRID_KM = 1.0
 
 
 def wind_file(slug):
@@ -125,7 +125,7 @@ def simulate_reports(rng, lat0, lon0, hours, direction_error):
 
 
 def empty_share(shape_km, points):
-    """Share of the shape's 500 m cells where nobody reported."""
+    """Share of the shape's 1 km cells where nobody reported."""
     cells = {(math.floor(x / GRID_KM), math.floor(y / GRID_KM)) for x, y in points}
     minx, miny, maxx, maxy = shape_km.bounds
     total = empty = 0
@@ -250,7 +250,8 @@ def timing():
 def machine():
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown CPU")
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, shapely {shapely.__version__} (GEOS {shapely.geos_version_string})"
+    load = os.getloadavg()[0]
+    return f"{cpu}, {os.cpu_count()} cores (load average {load:.1f} when it started), Python {platform.python_version()}, shapely {shapely.__version__} (GEOS {shapely.geos_version_string})"
 
 
 def percent(values):
