@@ -11,7 +11,9 @@ Each claimed batch carries a lease (lease_until, RELAY_SENDING_TIMEOUT, 30 s): t
 renews it while it sends, between two messages, several times per lease, however long the
 batch takes. Before each claim, every worker hands back the rows whose lease has expired: only
 a dead worker (or one stalled longer than the lease) stops renewing, so a live worker's batch is
-never sent twice, and a killed worker's batch leaves again within seconds.
+never sent twice, and a killed worker's batch leaves again within seconds. A worker asked to
+stop (`stop()`, checked between two messages) records what it has sent and hands the rest of its
+batch back at once.
 
 That is the at-least-once bound: a worker killed before it wrote its outcomes sends again what
 it had sent of the batch in flight — duplicates only after a crash, at most one batch
@@ -68,7 +70,7 @@ def send_pending(limit=None, batch_size=None, now=None, stop=None):
         claim_id, batch = claim(size, now)
         if not batch:
             break
-        send_batch(claim_id, batch, stats, now)
+        send_batch(claim_id, batch, stats, now, stop)
     return stats
 
 
@@ -116,17 +118,24 @@ class LeaseLost(Exception):
     """This worker stalled longer than its lease: its rows were handed to another worker."""
 
 
+class StopRequested(Exception):
+    """The worker is stopping (SIGTERM): the rest of the batch goes back to the others."""
+
+
 class Lease:
-    """The heartbeat of one claimed batch: renewed between two messages once a quarter of the
-    lease has passed, so that one slow send (up to the SMTP or HTTP timeout) still fits."""
+    """The heartbeat of one claimed batch, beaten between two messages: renewed once a quarter
+    of the lease has passed, so that one slow send (up to the SMTP or HTTP timeout) still fits;
+    and the place where a stopping worker leaves its batch rather than finish it."""
 
     RENEWALS_PER_LEASE = 4
 
-    def __init__(self, claim_id):
-        self.claim_id = claim_id
+    def __init__(self, claim_id, stop=None):
+        self.claim_id, self.stop = claim_id, stop
         self.renewed = time.monotonic()
 
     def keep(self):
+        if self.stop is not None and self.stop():
+            raise StopRequested(self.claim_id)
         if time.monotonic() - self.renewed >= conf.lease_seconds() / self.RENEWALS_PER_LEASE:
             self.renew()
 
@@ -138,12 +147,18 @@ class Lease:
         if not held:  # nothing left of ours: sending the rest would duplicate another worker's
             raise LeaseLost(self.claim_id)
 
+    def hand_back(self):
+        """What this batch has not sent goes back to pending, for the other workers at once."""
+        return Delivery.objects.filter(claim_id=self.claim_id, status=DeliveryStatus.SENDING).update(
+            status=DeliveryStatus.PENDING, claim_id="", lease_until=None
+        )
 
-def send_batch(claim_id, batch, stats, now):
+
+def send_batch(claim_id, batch, stats, now, stop=None):
     by_channel = defaultdict(list)
     for delivery in batch:
         by_channel[delivery.channel].append(delivery)
-    lease = Lease(claim_id)
+    lease = Lease(claim_id, stop)
     with translation.override("fr"):
         try:
             for kind, deliveries in by_channel.items():
@@ -155,6 +170,9 @@ def send_batch(claim_id, batch, stats, now):
                     outcomes.record()
         except LeaseLost:
             logger.warning("relay: batch %s stalled past its lease and was handed over; its rest is left", claim_id)
+        except StopRequested:
+            # A batch of slow sends may last minutes: a stopping worker must not make systemd wait.
+            logger.info("relay: stopping; %d deliveries of batch %s handed back", lease.hand_back(), claim_id)
 
 
 def _send_channel(kind, deliveries, outcomes, lease):

@@ -112,3 +112,15 @@ def test_a_killed_worker_s_batch_is_sent_by_the_worker_still_running(tmp_path):
     assert status == 0, survivor.stderr.read()
     assert set(sink.inbox.received) == {f"r{i}@example.test" for i in range(count)}
     assert len(sink.inbox.duplicated()) <= batch
+
+
+def test_a_stopping_worker_leaves_the_rest_of_its_batch_to_the_others(world, smtp):
+    """SIGTERM in the middle of a long batch: what was sent is recorded, the rest goes back to
+    pending at once (not after the lease), and the worker stops without sending it."""
+    subscribers(world, 5)
+    world.publish()
+    stats = sender.send_pending(batch_size=5, stop=lambda: len(smtp.inbox.messages) >= 2)  # asked after two
+
+    assert stats.sent == 2 and len(smtp.inbox.messages) == 2
+    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 2
+    assert Delivery.objects.filter(status=DeliveryStatus.PENDING, claim_id="").count() == 3

@@ -1,6 +1,7 @@
 """The relay worker: sends due deliveries in a loop. Run one or more (on PostgreSQL several
 workers share the rows with SKIP LOCKED). SIGTERM/SIGINT finish the message being sent, record
-the batch's outcomes and stop (exit status 0); a worker killed harder leaves its batch to be
+what the batch has sent, hand the rest back to the other workers and stop (exit status 0), even
+in the middle of a batch of slow sends; a worker killed harder leaves its batch to be
 taken back once its lease expires (RELAY_SENDING_TIMEOUT, 30 s). When the database goes away
 (a PostgreSQL restart), the worker waits and reconnects instead of exiting."""
 import logging
