@@ -4,15 +4,22 @@ back onto the fields with `add_service_errors`, so that the operator sees every 
 from datetime import timedelta
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from notices import services
 from notices.catalog import placeholders_in, template_for
 from notices.models import Category, Explainer, Kind, Perception
+from relay.forms import commune_matches
+from riverains.collation import FrenchOrderIterator, french_sorted
+from riverains.widgets import CommunePicker
 from territories.models import Commune, Site
 
 OTHER, UNKNOWN = "other", "unknown"
+SEARCH_COMMUNES = "communes"  # the action of the communes search button (works without JavaScript)
+COMMUNE_SEARCH_NAME = "communes_q"
+COMMUNE_SEARCH_ID = "notice-commune-query"
 DURATIONS = [
     ("30", _("30 min")),
     ("60", _("1 h")),
@@ -42,6 +49,8 @@ def date_time_field(label, **kwargs):
 
 
 class CommuneChoiceField(forms.ModelMultipleChoiceField):
+    iterator = FrenchOrderIterator  # Épouville before Yébleron
+
     def label_from_instance(self, commune):
         postcodes = ", ".join(commune.postcode_list)
         return f"{commune.name} ({postcodes})" if postcodes else commune.name
@@ -100,8 +109,12 @@ class NoticeForm(ServiceErrorsForm):
         label=_("Incidence pour les riverains (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
     )
     communes = CommuneChoiceField(
-        label=_("Communes concernées"), queryset=Commune.objects.none(), widget=forms.CheckboxSelectMultiple,
-        required=False, help_text=_("Par défaut, les communes voisines du site."),
+        label=_("Communes choisies"), queryset=Commune.objects.none(), required=False,
+        # Only for the plain select: commune-picker.js hides it with the select.
+        help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
+        # A search with suggestions and removable chips (static/js/commune-picker.js); without
+        # JavaScript a multiple select, which the search button of _notice_fields.html narrows.
+        widget=CommunePicker(attrs={"size": 8}, search_input=COMMUNE_SEARCH_ID),
     )
     explainer = forms.ModelChoiceField(
         label=_("Fiche « comprendre » liée (facultatif)"), queryset=Explainer.objects.all(), required=False,
@@ -117,6 +130,41 @@ class NoticeForm(ServiceErrorsForm):
         sites = Site.objects.for_user(user).filter(is_active=True).select_related("organization__territory")
         self.fields["site"].queryset = sites
         self.fields["communes"].queryset = self._communes_of(sites)
+        # The communes search without JavaScript: the whole form comes back, narrowed to what was found.
+        self.commune_search = ""
+        self.commune_matches = None
+        if self.is_searching_communes:
+            self.commune_search = " ".join(str(self.data.get(COMMUNE_SEARCH_NAME, "")).split())[:100]
+            self._narrow_communes()
+
+    @property
+    def is_searching_communes(self):
+        return self.is_bound and self.data.get("action") == SEARCH_COMMUNES
+
+    def _narrow_communes(self):
+        """List the communes found and those already chosen (so that none is dropped); any
+        commune of the territory is still accepted."""
+        if not self.commune_search:
+            return
+        field = self.fields["communes"]
+        chosen = {str(value) for value in (self["communes"].value() or [])}
+        communes = french_sorted(field.queryset, key=field.label_from_instance)
+        found = {c.pk for c in communes if commune_matches(c, self.commune_search)}
+        self.commune_matches = len(found)
+        field.widget.choices = [(c.pk, field.label_from_instance(c)) for c in communes if c.pk in found or c.pk in chosen]
+
+    def without_errors(self):
+        """The form as typed, with no error shown: a communes search is not a failed submission."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        return self
+
+    def site_locations(self):
+        """Where each site is, for the small map next to the communes."""
+        return {
+            str(site.pk): {"lat": float(site.latitude), "lon": float(site.longitude), "name": site.name}
+            for site in self.fields["site"].queryset
+        }
 
     def _communes_of(self, sites):
         """The communes of the chosen site's territory, or of all the user's territories."""

@@ -89,6 +89,8 @@ def _submit_notice(request, form, draft=None):
     if form.has_error("site", "invalid_choice"):
         raise PermissionDenied  # a site outside the user's scope, as a notice outside it
     action = request.POST.get("action")
+    if form.is_searching_communes:
+        return _render_notice_form(request, form.without_errors(), draft)
     if not form.is_valid() or action == "edit":
         return _render_notice_form(request, form, draft)
     if action == "preview":
@@ -209,6 +211,8 @@ def notice_revise(request, pk, correcting=False):
     form = NoticeRevisionForm(request.user, request.POST, correcting=correcting)
     if form.has_error("site", "invalid_choice"):
         raise PermissionDenied
+    if form.is_searching_communes:
+        return _render_revision_form(request, form.without_errors(), notice, correcting)
     if form.is_valid() and _attempt(form, lambda: services.update(
         request.user, notice, form.notice_fields(), form.cleaned_data["change_note"], notify=form.cleaned_data["notify"]
     )):

@@ -41,3 +41,45 @@
     if (input) input.addEventListener("change", updateButton);
   });
 })();
+
+// Affected communes (templates/console/notices/_communes.html): once commune-picker.js has turned
+// the list into a search with chips, the reload-the-form search button is not needed; the site
+// is shown on a small map, which follows the site chosen. The map is decoration (aria-hidden,
+// not focusable): the chips and the caption say everything.
+(function () {
+  "use strict";
+  var form = document.querySelector(".notice-form");
+  if (!form) return;
+  var select = form.querySelector("select[data-commune-picker]");
+  var button = form.querySelector("[data-notice-commune-button]");
+  if (select && select.hidden && button) button.hidden = true;
+
+  var figure = form.querySelector("[data-notice-map]");
+  var data = document.getElementById("notice-site-locations");
+  var siteSelect = form.querySelector("[name=site]");
+  if (!figure || !data || !siteSelect || !window.L) return;
+  var L = window.L;
+  var locations = JSON.parse(data.textContent);
+  var caption = figure.querySelector("[data-notice-map-caption]");
+  var site = locations[siteSelect.value];
+  if (!site) return;
+
+  figure.hidden = false;
+  figure.classList.add("notice-map--active");
+  var map = L.map(figure.querySelector(".notice-map__map"), {
+    zoomControl: false, attributionControl: false, keyboard: false, dragging: false, touchZoom: false,
+    scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false
+  });
+  L.tileLayer(figure.getAttribute("data-tiles"), { maxZoom: 19 }).addTo(map);
+  var marker = L.circleMarker([site.lat, site.lon], { radius: 8, weight: 3, interactive: false }).addTo(map);
+
+  function show(place) {
+    map.setView([place.lat, place.lon], 11);
+    marker.setLatLng([place.lat, place.lon]);
+    if (caption) caption.textContent = caption.getAttribute("data-template").replace("%(site)s", place.name);
+  }
+  show(site);
+  siteSelect.addEventListener("change", function () {
+    if (locations[siteSelect.value]) show(locations[siteSelect.value]);
+  });
+})();
