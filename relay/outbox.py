@@ -122,6 +122,10 @@ def queue_zone_deliveries(sender, notice, revision, zone, communes, **kwargs):
     """A current notice's perception zone reaches communes the operator did not list: their
     subscribers get the notice's current revision, once per notice (those already told about
     it, by any revision, are left out; the unique key makes a second pass harmless)."""
+    anyone = Subscription.communes.through.objects.filter(
+        commune_id__in=communes, subscription__territory_id=notice.territory_id, subscription__confirmed_at__isnull=False)
+    if not anyone.exists():  # most often nobody: one indexed look-up instead of two INSERT … SELECT
+        return
     by_commune = Subscription.communes.through.objects.filter(subscription_id=OuterRef("pk"), commune_id__in=communes)
     by_site = Subscription.sites.through.objects.filter(subscription_id=OuterRef("pk"))
     told = Delivery.objects.filter(subscription_id=OuterRef("pk"), revision__notice_id=notice.pk)
