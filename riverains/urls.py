@@ -22,7 +22,6 @@ urlpatterns += i18n_patterns(
     path("", include("relay.urls")),  # subscribe, confirm, manage preferences
     path("", include("reports.urls")),  # residents' reports
     path("", include("zones.urls")),  # the zone model's page, under comprendre/
-    path("", include("zones.urls")),  # the zone model's page, under comprendre/
     path("", include("public.urls")),
     prefix_default_language=False,
 )

@@ -96,8 +96,6 @@
     }
     // Other layers (js/zones-map.js: perception zones) join the same map.
     document.dispatchEvent(new CustomEvent("riverains:map", { detail: map }));
-    // Other layers (js/zones-map.js: perception zones) join the same map.
-    document.dispatchEvent(new CustomEvent("riverains:map", { detail: map }));
   }
 
   document.addEventListener("DOMContentLoaded", function () {
