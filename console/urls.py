@@ -1,5 +1,6 @@
 """The console: operators' and coordinators' own interface. Each area has its own urls module.
 Every URL here, in any app, is behind console.middleware's one access rule."""
+from django.conf import settings
 from django.urls import include, path
 
 from .views import sites
@@ -17,3 +18,8 @@ urlpatterns = [
     path("statistiques/", include("stats.console_urls")),  # figures and the yearly report
     path("zones/", include("zones.console_urls")),  # a territory's perception-zone settings
 ]
+
+# The demo's inbox of what would have left (demo.inbox): development and the demo only; in
+# production the address does not even exist.
+if settings.DEMO_INBOX_DIR:
+    urlpatterns.append(path("demo/", include("demo.inbox_urls")))

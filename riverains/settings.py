@@ -232,6 +232,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Riverains <ne-pas-repondre@riverains.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The demo's catcher keeps what would leave (e-mail, SMS, push, webhooks) in this Maildir, shown
+# on the console's demo inbox (demo.catcher, demo.inbox). Development only: never in production.
+DEMO_INBOX_DIR = env("DEMO_INBOX_DIR", str(BASE_DIR / "demo-inbox")) if DEV else ""
 
 # Leaflet draws the map from these tiles; pages are complete without them.
 MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
