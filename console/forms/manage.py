@@ -10,6 +10,8 @@ from django.utils.text import slugify
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy as _
 
+from riverains.collation import FrenchOrderIterator
+from riverains.widgets import CommunePicker
 from territories.models import Commune, Epci, Membership, Organization, Partner, Role, Site, Territory
 
 from ..models import Invitation
@@ -198,7 +200,8 @@ class SiteForm(forms.ModelForm):
         model = Site
         fields = ["name", "slug", "commune", "latitude", "longitude", "seveso", "description", "neighbouring_communes"]
         widgets = {
-            "neighbouring_communes": forms.CheckboxSelectMultiple,
+            # A search with removable chips (static/js/commune-picker.js); a plain select without it.
+            "neighbouring_communes": CommunePicker(attrs={"size": 8}),
             "description": forms.Textarea(attrs={"rows": 5}),
         }
         help_texts = {"slug": _("Utilisé dans l'adresse de la page du site. Laissez vide pour le déduire du nom.")}
@@ -211,6 +214,9 @@ class SiteForm(forms.ModelForm):
         communes = organization.territory.communes.all()
         self.fields["commune"].queryset = communes
         self.fields["neighbouring_communes"].queryset = communes
+        # "Name (postcode)", in French order: the picker searches names and postcodes.
+        self.fields["neighbouring_communes"].label_from_instance = lambda commune: commune.label
+        self.fields["neighbouring_communes"].iterator = FrenchOrderIterator
         self.fields["slug"].required = False
         for name in ("latitude", "longitude"):
             self.fields[name].widget.attrs["data-coordinate"] = name

@@ -227,3 +227,13 @@ def test_a_coordinate_typed_as_text_is_refused_with_a_french_example(client, wor
     form = client.get(reverse("console:site_create", args=[world.org_a.pk])).content.decode()
     latitude = re.search(r'<input[^>]*name="latitude"[^>]*>', form).group(0)
     assert 'inputmode="decimal"' in latitude and 'pattern="' in latitude and 'type="text"' in latitude
+
+
+def test_the_site_form_picks_neighbouring_communes_by_search_not_by_checkbox(client, world):
+    client.force_login(world.coordinator_x)
+    page = client.get(reverse("console:site_edit", args=[world.site_a.pk])).content.decode()
+    select = re.search(r'<select name="neighbouring_communes".*?</select>', page, re.S).group(0)
+    assert "data-commune-picker" in select and "js/commune-picker.js" in page
+    assert 'type="checkbox" name="neighbouring_communes"' not in page
+    assert '<option value="76238">Épouville (76133)</option>' in select  # name and postcode: both searched
+    assert select.count(" selected>") == 3
