@@ -1,5 +1,5 @@
 """Public subscription pages (no account): subscribe, confirm, manage, leave. Nothing is sent
-from here: confirmation messages go through the "relay" task queue."""
+from here: confirmation messages are outbox rows, sent by the relay's sender (run_relay)."""
 import json
 
 from django.contrib import messages as flash
