@@ -142,6 +142,15 @@ def at_commune(name):
     return f"à {name}"
 
 
+def of_place(name):
+    """'de Seine-Estuaire', 'du Havre', 'des Pennes-Mirabeau', "d'Étang de Berre"."""
+    name = spoken_name(name)
+    for article, preposition in (("Le ", "du "), ("Les ", "des "), ("La ", "de la "), ("L'", "de l'"), ("L’", "de l'")):
+        if name.startswith(article):
+            return preposition + name[len(article):]
+    return f"d'{name}" if name[:1].lower() in "aeiouyéèêâîôh" else f"de {name}"
+
+
 # A plant named by what it is ("Raffinerie de …", "Dépôt pétrolier …") takes the article of
 # that word: "à la raffinerie", "au dépôt". Other names are said after the commune.
 FEMININE_PLANTS = {"raffinerie", "usine", "plateforme", "plate-forme", "centrale", "aciérie", "sucrerie", "papeterie",
@@ -351,6 +360,9 @@ NOUN = {
 # Beyond this many current notices, each line names the commune rather than the plant (shorter),
 # so that the first thing a caller hears stays under a minute.
 SITE_NAMES_UP_TO = 5
+# Beyond this many, the intro names the first ones and says how to hear the others (a commune's
+# by postcode, or all of them): the caller reaches the menu in about a minute whatever happens.
+LINES_UP_TO = 10
 
 
 def until(notice, now):
@@ -380,7 +392,13 @@ def headline_lead(current):
 
 def headline_lines(current, now):
     with_site = len(current) <= SITE_NAMES_UP_TO
-    return " ; ".join(notice_line(n, now, with_site) for n in current) + "."
+    lines = " ; ".join(notice_line(n, now, with_site) for n in current[:LINES_UP_TO]) + "."
+    others = len(current) - LINES_UP_TO
+    if others > 0:
+        lines += " " + _count(others, _("Et une autre activité : pour l'entendre, appuyez sur 4 après ce message."),
+                              _("Et %(n)d autres activités : pour celles de votre commune, appuyez sur 3 après ce message, "
+                                "pour toutes, sur 4."))
+    return lines
 
 
 def planned_count(planned):
@@ -395,7 +413,7 @@ def greeting(territory, override_text=""):
     if override_text:
         text = _sentence(override_text)
     else:
-        text = _("Bonjour, ici la ligne des riverains de %(name)s.") % {"name": spoken_name(territory.name)}
+        text = _("Bonjour, ici la ligne des riverains %(of_name)s.") % {"of_name": of_place(territory.name)}
     return text + " " + _("Ce service informe, il n'alerte pas.")
 
 

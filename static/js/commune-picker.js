@@ -73,7 +73,7 @@
 
     var chips = make("ul", { "class": "picker__chips", "aria-label": d.pickerChosen || "" });
     box.appendChild(chips);
-    var status = make("p", { "class": "visually-hidden", role: "status", "aria-live": "polite" });
+    var status = make("p", { "class": "visually-hidden picker__status", "aria-live": "polite", "aria-atomic": "true" });
     box.appendChild(status);
 
     // The select, its own label and the sentences that describe it ("hold Ctrl…") make sense

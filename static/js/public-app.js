@@ -1,9 +1,9 @@
 /* Every public page: the service worker (offline copies, web push) and the offline notice.
  *
- * The worker (/sw.js) shows the last copy of a page when there is no network. This script then
- * says so at the top of the page: "Hors ligne : dernière mise à jour à 08 h 05", the time this
- * device last loaded the page online (kept in localStorage: no cookie, nothing sent), and
- * reloads the page as soon as the network is back. */
+ * The worker (/sw.js) shows the last copy of a page when there is no network, marked with the
+ * time it was saved (data-copy on #hors-ligne). This script then says so at the top of the page:
+ * "Hors ligne : dernière mise à jour à 08 h 05", and reloads the page as soon as the network is
+ * back (the browser's "online" event, or a light request every few seconds). */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -25,8 +25,14 @@
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
+  var retry = null;
+  function backOnline() {
+    window.clearInterval(retry);
+    window.location.reload();
+  }
+
   function showOffline() {
-    var seen = parseInt(read(KEY), 10);
+    var seen = parseInt(banner.dataset.copy, 10) || parseInt(read(KEY), 10);
     if (seen) {
       var when = new Date(seen);
       var hour = banner.dataset.hour.replace("%(h)s", pad(when.getHours())).replace("%(m)s", pad(when.getMinutes()));
@@ -35,15 +41,21 @@
       banner.textContent = banner.dataset.unknown;
     }
     banner.hidden = false;
+    if (!retry && window.fetch) {
+      retry = window.setInterval(function () {
+        fetch(window.location.href, { method: "HEAD", cache: "no-store", credentials: "omit" })
+          .then(function (response) { if (response.ok) { backOnline(); } }).catch(function () { /* still offline */ });
+      }, 5000);
+    }
   }
 
-  if (navigator.onLine) {
-    store(KEY, String(Date.now()));
-  } else {
+  if (banner.dataset.copy !== undefined || !navigator.onLine) {
     showOffline();
+  } else {
+    store(KEY, String(Date.now()));
   }
   window.addEventListener("offline", showOffline);
   window.addEventListener("online", function () {
-    if (!banner.hidden) { window.location.reload(); }
+    if (!banner.hidden) { backOnline(); }
   });
 })();

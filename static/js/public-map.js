@@ -76,17 +76,14 @@
     sites.forEach(function (site) {
       var marker = L.marker([site.lat, site.lon], {
         icon: markerIcon(site.busy),
-        title: site.busy ? site.name + " : " + labels.busy : site.name,
+        // The marker's name, in words: which site, and whether something is going on there.
+        title: site.name + (container.dataset.colon || " : ") + (site.busy ? labels.busy : labels.quiet),
         alt: site.name,
         keyboard: true,
         zIndexOffset: site.busy ? 1000 : 0
       });
       marker.bindPopup(popupContent(site, labels));
       marker.addTo(map);
-      var element = marker.getElement();
-      if (element) {
-        element.setAttribute("aria-label", site.name + " : " + (site.busy ? labels.busy : labels.quiet));
-      }
       bounds.push([site.lat, site.lon]);
     });
     if (bounds.length === 1) {
@@ -98,18 +95,48 @@
     document.dispatchEvent(new CustomEvent("riverains:map", { detail: map }));
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  // Leaflet (its script and style sheet) is loaded only when the map is about to be seen: the
+  // first screen of a phone, which answers "what is happening now", never waits for it.
+  function load(container, list) {
+    var css = container.dataset.leafletCss;
+    if (css && !document.querySelector('link[href="' + css + '"]')) {
+      var link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = css;
+      document.head.appendChild(link);
+    }
+    if (typeof L !== "undefined" || !container.dataset.leafletJs) {
+      draw(container, list);
+      return;
+    }
+    var script = document.createElement("script");
+    script.src = container.dataset.leafletJs;
+    script.onload = function () { draw(container, list); };
+    document.head.appendChild(script);
+  }
+
+  function start() {
     var container = document.getElementById("carte");
     var list = document.getElementById("liste-sites");
-    if (container && list && container.dataset.tileUrl) {
-      // Leaflet's style sheet only on pages that draw a map, and only once the map is drawn.
-      if (container.dataset.leafletCss && !document.querySelector('link[href="' + container.dataset.leafletCss + '"]')) {
-        var link = document.createElement("link");
-        link.rel = "stylesheet";
-        link.href = container.dataset.leafletCss;
-        document.head.appendChild(link);
-      }
-      draw(container, list);
+    if (!container || !list || !container.dataset.tileUrl) {
+      return;
     }
-  });
+    if (!("IntersectionObserver" in window)) {
+      load(container, list);
+      return;
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) {
+        observer.disconnect();
+        load(container, list);
+      }
+    }, { rootMargin: "600px 0px" });
+    observer.observe(list);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();

@@ -38,20 +38,35 @@ function trim(cache) {
   });
 }
 
+// The copy kept of a page carries the time it was fetched (X-Riverains-Saved).
+function keep(request, response) {
+  var headers = new Headers(response.headers);
+  headers.set("X-Riverains-Saved", String(Date.now()));
+  return response.blob().then(function (body) {
+    return caches.open(PAGES_CACHE).then(function (cache) {
+      return cache.put(request, new Response(body, { status: response.status, statusText: response.statusText, headers: headers }))
+        .then(function () { return trim(cache); });
+    });
+  });
+}
+
+// The page shown from the copy says so: js/public-app.js reads data-copy (when it was saved).
+function fromCopy(cached) {
+  var saved = cached.headers.get("X-Riverains-Saved") || "0";
+  return cached.text().then(function (html) {
+    return new Response(html.replace('id="hors-ligne"', 'id="hors-ligne" data-copy="' + saved + '"'),
+      { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });
+  });
+}
+
 function page(request) {
   return fetch(request).then(function (response) {
-    if (keepable(response)) {
-      var copy = response.clone();
-      caches.open(PAGES_CACHE).then(function (cache) {
-        return cache.delete(request, { ignoreSearch: false }).then(function () { return cache.put(request, copy); })
-          .then(function () { return trim(cache); });
-      });
-    }
+    if (keepable(response)) { keep(request, response.clone()); }
     return response;
   }).catch(function () {
     return caches.open(PAGES_CACHE).then(function (cache) { return cache.match(request, { ignoreVary: true }); })
       .then(function (cached) {
-        return cached || new Response(
+        return cached ? fromCopy(cached) : new Response(
           "<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
           "<title>{{ offline_title|escapejs }} — Riverains</title><h1>{{ offline_title|escapejs }}</h1>" +
           "<p>Cette page n'a pas encore été enregistrée sur cet appareil. Elle s'affichera au retour du réseau.</p>" +

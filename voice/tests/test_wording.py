@@ -191,6 +191,15 @@ def test_communes_take_the_preposition_a_french_speaker_uses(commune, said):
     assert wording.at_commune(commune) == said
 
 
+@pytest.mark.parametrize("name, said", [
+    ("Seine-Estuaire", "Bonjour, ici la ligne des riverains de Seine-Estuaire."),
+    ("Étang de Berre (démonstration)", "Bonjour, ici la ligne des riverains d'Étang de Berre."),
+    ("Le Havre Seine Métropole", "Bonjour, ici la ligne des riverains du Havre Seine Métropole."),
+])
+def test_the_greeting_names_the_territory_as_said_in_french(name, said):
+    assert compose(territory(name=name), [], [], NOW).section("intro").startswith(said)
+
+
 def test_full_sentences_say_au_havre_and_no_demonstration_mark():
     text = notice_sentence(notice(site=SimpleNamespace(name="Usine Exemple (démonstration)",
                                                        commune=SimpleNamespace(name="Le Havre"))), NOW)
@@ -209,6 +218,12 @@ def test_many_current_notices_are_placed_by_commune_to_keep_the_intro_short():
     lines = compose(territory(), many, [], NOW).section("intro")
     assert "En ce moment, 7 activités : torchage à Gonfreville-l'Orcher, fin non annoncée ;" in lines
     assert "Raffinerie" not in lines
+
+
+def test_past_ten_current_notices_the_intro_says_how_to_hear_the_others():
+    lines = compose(territory(), [notice(pk) for pk in range(1, 31)], [], NOW).section("intro")
+    assert lines.count(" ; ") == 9
+    assert "Et 20 autres activités : pour celles de votre commune, appuyez sur 3 après ce message, pour toutes, sur 4." in lines
 
 
 def test_a_demonstration_territory_says_so_once():
