@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from notices.models import Category
+from riverains.collation import FrenchOrderIterator
 from territories.models import Commune, Site
 
 from .models import MESSAGE_MAX, PAGE_MAX, AccessibilityFeedback
@@ -39,6 +40,7 @@ class HistoryFilterForm(forms.Form):
     def __init__(self, territory, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = Site.objects.public().filter(organization__territory=territory)
+        self.fields["commune"].iterator = FrenchOrderIterator  # Épouville before Yébleron (set before the queryset)
         self.fields["commune"].queryset = territory.communes.all()
         self.fields["category"].choices = [("", _("Toutes"))] + list(Category.choices)
 

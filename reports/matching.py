@@ -134,7 +134,9 @@ def _why(notice, report, distance):
     what = notice.get_category_display()
     where = (
         _("à %(km)s km") % {"km": _km(distance)} if distance is not None
-        else _("annoncé pour %(commune)s") % {"commune": report.commune.name}
+        # "dans la zone annoncée": the participle agrees with "zone", whatever the category
+        # ("Odeur en cours annoncé" did not agree with "odeur").
+        else _("dans la zone annoncée (%(commune)s)") % {"commune": report.commune.name}
     )
     end = _end(notice)
     if end is not None:

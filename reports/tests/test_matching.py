@@ -112,8 +112,15 @@ def test_a_commune_only_report_is_matched_on_the_notices_communes(world, residen
     _out, out_matches = resident().report(kind="flame", commune="76238")  # Gainneville: not named
 
     assert [m.notice for m in in_matches] == [flare]
-    assert "annoncé pour Harfleur" in in_matches[0].why
+    assert "dans la zone annoncée (Harfleur)" in in_matches[0].why
     assert out_matches == []
+
+
+def test_the_why_agrees_in_gender_whatever_the_category(world, resident):
+    ongoing(world, category=Category.ODOUR, perceptions=["olfactory"], expected_end_at=None)
+    _report, matches = resident().report(kind="odour", commune="76341")
+    assert matches[0].why.startswith("Odeur en cours dans la zone annoncée (Harfleur)")
+    assert "annoncé pour" not in matches[0].why
 
 
 def test_the_nearest_matching_notice_comes_first(world, resident):
