@@ -158,11 +158,13 @@ def significant_change(current, data):
 
 
 def zone_for_revision(notice, revision):
-    """Called in the publishing transaction: no network, only the stored forecast."""
-    return refresh(notice, revision=revision)
+    """Called in the publishing transaction: no network, only the stored forecast. The notice was
+    just saved there (its updated_at and notice_changed already tell the caches), so the zone
+    leaves it untouched: a refused later write must find the notice exactly as published."""
+    return refresh(notice, revision=revision, touch=False)
 
 
-def refresh(notice, revision=None, now=None, forecast=None, settings=None, communes=None):
+def refresh(notice, revision=None, now=None, forecast=None, settings=None, communes=None, touch=True):
     """Recompute the notice's zone; store it when it is new for the revision or moved
     significantly. Returns the current zone (or None). `forecast`, `settings` and `communes`
     may be given when the caller already has them (the scheduler's pass, per site/territory)."""
@@ -175,7 +177,8 @@ def refresh(notice, revision=None, now=None, forecast=None, settings=None, commu
         if data is None:
             if current is not None:  # ended, cancelled, or nothing left to draw
                 Zone.objects.filter(notice=notice, is_current=True).update(is_current=False)
-                _changed(notice, now)
+                if touch:
+                    _changed(notice, now)
             return None
         published = Zone.objects.filter(revision=revision, reason=ZoneReason.REVISION).exists()
         if published and current is not None and not significant_change(current, data):
@@ -185,7 +188,8 @@ def refresh(notice, revision=None, now=None, forecast=None, settings=None, commu
         zone = Zone.objects.create(
             notice=notice, revision=revision, reason=ZoneReason.WIND if published else ZoneReason.REVISION, **data
         )
-        _changed(notice, now)
+        if touch:
+            _changed(notice, now)
         _tell_subscribers(notice, zone, revision)
         return zone
 

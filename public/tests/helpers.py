@@ -24,4 +24,6 @@ def ongoing(world, **fields):
 
 
 def has_inline_script(html):
-    return bool(re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html))
+    """An inline script the browser would run (the CSP forbids them); a JSON data block
+    (type="application/json", e.g. the perception zones) is data, never executed."""
+    return bool(re.search(r'<script(?![^>]*\bsrc=)(?![^>]*type="application/json")[^>]*>', html))
