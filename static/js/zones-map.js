@@ -2,7 +2,8 @@
  *
  * The page says everything in words first (the sentence with the communes); this only adds
  * the shapes. On a notice page it draws its own small map (#zone-carte) from the GeoJSON in
- * #zone-donnees; on a territory page it adds the current zones (#zones-donnees) to the sites'
+ * #zone-donnees's data-geojson attribute (no inline script on any page); on a territory page it
+ * adds the current zones (#zones-donnees) to the sites'
  * map, which public-map.js announces with a "riverains:map" event. Zones are drawn hatched-
  * looking (dashed outline and light fill) so they never rest on colour alone, and popups are
  * built with textContent: operators' titles never become markup. */
@@ -17,7 +18,7 @@
       return null;
     }
     try {
-      return JSON.parse(element.textContent);
+      return JSON.parse(element.dataset.geojson);
     } catch (error) {
       return null;
     }

@@ -1,5 +1,7 @@
 """Template tags that put zones on pages through small included partials (templates/zones/),
 so the pages that show them need one line each."""
+import json
+
 from django import template
 
 from zones import geometry, services, words
@@ -67,6 +69,12 @@ def preview_zone(notice, form):
         "missing": [c for c in zone.communes if c["code"] not in chosen],
         "kinds": zone.kinds,
     }
+
+
+@register.filter
+def geojson(value):
+    """JSON for a data-geojson attribute (the template escapes it): pages carry no inline script."""
+    return json.dumps(value, separators=(",", ":"), default=str)
 
 
 @register.filter

@@ -43,6 +43,7 @@ def test_the_notice_page_draws_the_zone_and_says_it_in_words(odour, page, axe): 
 def test_the_territory_map_shows_the_current_zones(odour, world, page, axe):  # noqa: F811
     page.goto(f"/{world.x.slug}/")
     expect(page.locator("#zones li")).to_contain_text("Odeur de soufre possible")
+    page.locator("#liste-sites").scroll_into_view_if_needed()  # the map is drawn when it comes near
     expect(page.locator("#carte")).to_be_visible()
     expect(page.locator("#carte .leaflet-overlay-pane path")).to_have_count(1)
     assert axe(page) == []
