@@ -9,7 +9,9 @@ from stats.tasks import flush_page_views
 from voice.tasks import regenerate_bulletin
 
 
-def test_ordinary_work_is_run_before_bulletins_queued_ahead_of_it(world, settings):
+# Transactional: the worker checks its connection as in production, which closes one left
+# inside a test's transaction.
+def test_ordinary_work_is_run_before_bulletins_queued_ahead_of_it(transactional_db, world, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "voice"]}}
     bulletins = [regenerate_bulletin.enqueue(territory.pk) for territory in (world.x, world.y)]
     other = flush_page_views.enqueue()

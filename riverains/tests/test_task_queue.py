@@ -56,6 +56,8 @@ def test_a_publish_while_the_regeneration_runs_queues_the_next_one(world, queue,
 
 
 def worker(**options):
+    """Run in-process by tests that use transactional_db: the worker checks its connection as in
+    production, which closes one left inside a test's transaction."""
     defaults = dict(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
                     max_tasks=None, worker_id="test-worker", excluded_queue_names=[])
     return Worker(**{**defaults, **options})
@@ -92,7 +94,8 @@ def test_a_task_that_keeps_killing_its_worker_is_given_up(world, queue, settings
     assert row.exception_class_path == "riverains.taskworker.WorkerLost"
 
 
-def test_a_worker_restarted_with_the_same_id_runs_again_what_its_previous_life_left(world, queue, settings):
+def test_a_worker_restarted_with_the_same_id_runs_again_what_its_previous_life_left(transactional_db, world, queue,
+                                                                                    settings):
     """systemd restarts riverains-worker@1 with the id it had: no need to wait for the timeout."""
     settings.TASKS_RUNNING_TIMEOUT = 600
     left = started(regenerate_bulletin.enqueue(world.x.pk), "host-1", seconds_ago=5)
