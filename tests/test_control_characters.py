@@ -52,8 +52,9 @@ def legacy_names(world):
 
 
 def make_dirty(notice):
-    """Texts with control characters, as a notice stored before the services refused them."""
-    dirty = {"title": "Torchage\x0bvisible\x01", "body": "Flamme\x0c visible.\nDeux\tlignes\x00.", "impact": "Aucune\x1f."}
+    """Texts with control characters, as a notice stored before the services refused them (no
+    NUL: PostgreSQL never stores one, so no row can hold it)."""
+    dirty = {"title": "Torchage\x0bvisible\x01", "body": "Flamme\x0c visible.\nDeux\tlignes\x02.", "impact": "Aucune\x1f."}
     Notice.objects.filter(pk=notice.pk).update(**dirty)
     revision = notice.revisions.get(number=1)
     revision.snapshot.update(dirty)
