@@ -16,10 +16,15 @@ from territories.models import Territory
 
 from .models import Call
 
+# The menu since issue 13 (calls recorded before it meant by 1 "every current notice" and by 3
+# "listen again").
 CHOICE_LABELS = {
-    "1": _("1 — informations en cours"),
+    "1": _("1 — une activité en détail"),
+    "1:numéro": _("numéro d'activité tapé"),
     "2": _("2 — opérations prévues"),
-    "3": _("3 — réécouter"),
+    "3": _("3 — une commune"),
+    "3:code": _("code postal tapé"),
+    "4": _("4 — toutes les activités en détail"),
     "*": _("étoile — réécouter"),
     "9": _("9 — à propos du service"),
     "0": _("0 — retour au menu"),

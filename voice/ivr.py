@@ -190,7 +190,7 @@ def menu(request):
     silences, mistakes = _int(request.GET.get("silences")), _int(request.GET.get("erreurs"))
 
     if step == "numero" and digits:
-        _record(request, territory, f"1:{digits[:3]}")
+        _record(request, territory, "1:numéro")
         _one_notice(reply, digits)
         reply.menu(dernier=ONE_NOTICE_KEY)
     elif step == "commune" and digits:

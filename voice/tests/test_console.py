@@ -36,7 +36,7 @@ def test_a_coordinator_sees_calls_per_day_choices_and_duration(calls, client):
     assert [(row["day"].isoformat(), row["count"]) for row in response.context["per_day"]] == [
         ("2025-03-03", 2), ("2025-03-05", 1)]
     choices = {str(label): count for label, count in response.context["choices"]}
-    assert choices["1 — informations en cours"] == 2
+    assert choices["1 — une activité en détail"] == 2
     assert choices["aucune touche"] == 1
     assert response.context["average_duration"] == 75
     html = response.content.decode()

@@ -89,7 +89,7 @@ def test_one_notice_in_full_by_its_number(world, voice, client):
     bulletin = world.x.bulletins.first()
     assert "Bruit de soupape." in bulletin.sections[f"notice-{second.pk}"]
     assert bulletin.sections["current_order"] == f"{first.pk} {second.pk}"
-    assert Call.objects.get().choices[:2] == ["1", "1:2"]
+    assert Call.objects.get().choices[:2] == ["1", "1:numéro"]
 
 
 def test_a_number_that_is_no_activity_is_said_so(line, client):
