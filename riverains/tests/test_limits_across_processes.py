@@ -77,14 +77,14 @@ def app_env(database_url):
 @contextlib.contextmanager
 def fresh_database(tmp):
     """A SQLite file in the SQLite pass; in the PostgreSQL pass, a database of its own next to
-    the test run's (same server, name + "_limits"), dropped afterwards."""
+    the test run's (same server, name + "_limits_" + process id), dropped afterwards."""
     if not POSTGRES:
         yield f"sqlite:///{Path(tmp) / 'db.sqlite3'}"
         return
     import psycopg
 
     url = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
-    name = (url.path.lstrip("/") or "postgres") + "_limits"
+    name = f"{url.path.lstrip('/') or 'postgres'}_limits_{os.getpid()}"  # xdist workers each make their own
     server = url._replace(path="/postgres").geturl()
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -97,8 +97,10 @@ def fresh_database(tmp):
 
 
 def manage(env, *args):
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                          capture_output=True, text=True, timeout=600).stdout
+    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, f"manage.py {' '.join(args)}: {result.stderr[-3000:]}"
+    return result.stdout
 
 
 @pytest.fixture(scope="module")
