@@ -10,7 +10,6 @@ from pydantic import ConfigDict
 
 from zones.schemas import ZoneCollection, ZoneFeature  # noqa: F401 (ZoneCollection: read.py)
 
-
 from notices.models import Category, Kind, Perception, RevisionAction, Status
 from territories.models import Seveso
 
