@@ -33,10 +33,15 @@ class Command(BaseCommand):
         last_run = {}
         backoff = reconnect.Backoff("run_scheduler")
         while not stopping.requested():
-            close_old_connections()
+            # A single pass (--once: cron, tests) keeps its connection and lets a database error
+            # surface: closing it would break a caller's transaction, retrying would never end.
+            if not once:
+                close_old_connections()
             try:
                 self.start_due()
             except reconnect.DATABASE_DOWN as error:
+                if once:
+                    raise
                 if backoff.wait(error):
                     continue
                 break
