@@ -117,3 +117,19 @@ def build_world():
         Membership.objects.create(user=users[name], role=Role.COORDINATOR, territory=territory)
     superuser = make_user("admin", is_superuser=True, is_staff=True)
     return World(x, y, org_a, org_b, org_c, site_a, site_b, site_c, superuser=superuser, **users)
+
+
+def open_meteo_answering(answer):
+    """An Open-Meteo provider that answers every request with `answer` (a recorded response, as
+    Open-Meteo gives it) without reaching the network; `.urls` keeps what it was asked."""
+    from riverains import wind
+
+    urls = []
+
+    def fetch(url):
+        urls.append(url)
+        return answer
+
+    provider = wind.OpenMeteo(url="http://open-meteo.invalid/v1/forecast", fetch=fetch)
+    provider.urls = urls
+    return provider

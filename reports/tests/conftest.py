@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from reports import services, wind
+from riverains.testing import open_meteo_answering
 
 DATA = Path(__file__).parent / "data"
 KM_PER_DEGREE_LAT = 111.195
@@ -20,16 +21,7 @@ def no_internet_wind():
 
 @pytest.fixture
 def recorded_open_meteo():
-    answer = json.loads((DATA / "open-meteo-le-havre.json").read_text())
-    urls = []
-
-    def fetch(url):
-        urls.append(url)
-        return answer
-
-    provider = wind.OpenMeteo(url="http://open-meteo.invalid/v1/forecast", fetch=fetch)
-    provider.urls = urls
-    return provider
+    return open_meteo_answering(json.loads((DATA / "open-meteo-le-havre.json").read_text()))
 
 
 def north_of(lat, lon, km):

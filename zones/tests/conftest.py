@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from riverains import wind
+from riverains.testing import open_meteo_answering
 from zones import services
 
 DATA = Path(__file__).parent / "data"
@@ -33,16 +34,7 @@ def recorded(name, start=None):
     """An Open-Meteo provider answering with zones/tests/data/open-meteo-<name>.json, its hours
     starting at `start` (today 00:00 UTC by default). It keeps the URLs it was asked."""
     start = start or datetime.now(dt_timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(hours=12)
-    answer = rebased(json.loads((DATA / f"open-meteo-{name}.json").read_text()), start)
-    urls = []
-
-    def fetch(url):
-        urls.append(url)
-        return answer
-
-    provider = wind.OpenMeteo(url="http://open-meteo.invalid/v1/forecast", fetch=fetch)
-    provider.urls = urls
-    return provider
+    return open_meteo_answering(rebased(json.loads((DATA / f"open-meteo-{name}.json").read_text()), start))
 
 
 @pytest.fixture
