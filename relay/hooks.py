@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import conf, gsm, messages, services
+from . import conf, gsm, inbound, messages, services
 
 STOP_WORDS = {"STOP", "ARRET", "ARRÊT", "STOPSMS", "DESABONNEMENT", "UNSUBSCRIBE"}  # English SMS say "STOP=unsubscribe"
 
@@ -30,17 +30,24 @@ def unsubscribe(request, token):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def inbound_sms(request):
-    """Kannel sms-service: get-url = ".../relais/sms/entrant?token=SECRET&from=%p&text=%a"."""
+    """Kannel sms-service: get-url = ".../relais/sms/entrant?token=SECRET&from=%p&text=%a", with
+    max-messages = 0 (answers go through the outbox; optional &territoire=SLUG for a territory's own number)."""
     params = request.POST if request.method == "POST" else request.GET
     expected = conf.inbound_sms_token()
     if not expected or not hmac.compare_digest(params.get("token", ""), expected):
         return HttpResponse("forbidden", status=403, content_type="text/plain")
-    # Kannel sends the body of the answer back to the sender as the reply SMS.
-    return HttpResponse(_answer(params.get("from", ""), params.get("text", "")), content_type="text/plain; charset=utf-8")
+    # A non-empty body is sent back by Kannel as the reply SMS (the STOP-only answer below).
+    reply = _answer(params.get("from", ""), params.get("text", ""), params.get("territoire", ""))
+    return HttpResponse(reply, content_type="text/plain; charset=utf-8")
 
 
-def _answer(phone, text):
-    """Handle one inbound SMS; returns the reply (GSM-7 only, one SMS), in the number's language."""
+def _answer(phone, text, territory_slug=""):
+    """Handle one inbound SMS; returns the reply (GSM-7 only, one SMS), in the number's language,
+    or "" when the registered keyword handler (relay.inbound) queued its answer in the outbox."""
+    keywords = inbound.handler()
+    if keywords is not None:
+        keywords(phone, text, territory_slug)
+        return ""
     with translation.override(services.sms_language(phone)):  # read before STOP deletes it
         if text.strip().upper().rstrip(".! ") in STOP_WORDS:
             removed = services.stop_sms(phone)
@@ -65,7 +72,9 @@ def inbound_twilio(request):
     if not token or not RequestValidator(token).validate(url, request.POST.dict(), signature):
         return HttpResponse("forbidden", status=403, content_type="text/plain")
     reply = MessagingResponse()
-    reply.message(_answer(request.POST.get("From", ""), request.POST.get("Body", "")))
+    text = _answer(request.POST.get("From", ""), request.POST.get("Body", ""), request.GET.get("territoire", ""))
+    if text:  # an empty <Response/>: the answer, if any, leaves through the outbox
+        reply.message(text)
     return HttpResponse(str(reply), content_type="application/xml")
 
 

@@ -144,11 +144,13 @@ class MessageKind(models.TextChoices):
     REPORT_ANSWER = "report_answer", _("réponse à un signalement")
     # A new episode of unexplained reports, a cap reached: told to the territory's team.
     STAFF_ALERT = "staff_alert", _("alerte à l'équipe du territoire")
+    # The answer to an SMS a resident sent to the territory's number (INFO, ODEUR, ABO, STOP…).
+    SMS_ANSWER = "sms_answer", _("réponse à un SMS")
 
 
 # Kinds whose recipient gave their address for this one message (a reporter asking for the
 # outcome): the row forgets it once the message has left.
-FORGET_ADDRESS_ONCE_SENT = {MessageKind.REPORT_ANSWER}
+FORGET_ADDRESS_ONCE_SENT = {MessageKind.REPORT_ANSWER, MessageKind.SMS_ANSWER}
 
 
 class Priority(models.IntegerChoices):

@@ -34,8 +34,13 @@ DOUBLE_OPT_IN = {ChannelKind.EMAIL, ChannelKind.SMS}
 
 
 def subscribe(territory, channel, address, communes, sites=(), categories=(), digest=Digest.IMMEDIATE,
-              quiet_start=None, quiet_end=None, push_keys=None, language=settings.LANGUAGE_CODE):
+              quiet_start=None, quiet_end=None, push_keys=None, language=settings.LANGUAGE_CODE, proven=False):
     """Record a resident's subscription and send the confirmation (e-mail link or SMS code).
+
+    `proven`: the address itself asked (an SMS "ABO 76600" sent from that phone, textline): it is
+    confirmed at once and no code is sent — the caller answers — but the country list, the
+    per-address and the territory's hourly limits count it as a confirmation SMS; a confirmed
+    subscription gets the new communes added.
 
     `language` is the language of the page the resident subscribed on (the view passes it;
     other callers get French): every message to them, the confirmation first, is in it.
@@ -51,12 +56,12 @@ def subscribe(territory, channel, address, communes, sites=(), categories=(), di
     try:
         try:
             return _subscribe(territory, channel, address, communes, sites, categories, digest, quiet_start,
-                              quiet_end, push_keys, language)
+                              quiet_end, push_keys, language, proven)
         except IntegrityError:
             # The same new address from two requests at once: the other one created the row (its
             # unique key refused ours); now it exists, and this request is a second subscription.
             return _subscribe(territory, channel, address, communes, sites, categories, digest, quiet_start,
-                              quiet_end, push_keys, language)
+                              quiet_end, push_keys, language, proven)
     except SmsCapReached:
         # Recorded once the transaction is undone, so that the refusals are counted.
         alerts.sms_cap_refused(territory)
@@ -64,11 +69,14 @@ def subscribe(territory, channel, address, communes, sites=(), categories=(), di
 
 
 def _subscribe(territory, channel, address, communes, sites, categories, digest, quiet_start, quiet_end, push_keys,
-               language):
+               language, proven=False):
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().filter(
             territory=territory, channel=channel, address=address
         ).first()
+        if subscription is not None and subscription.is_confirmed and proven:
+            subscription.communes.add(*communes)
+            return subscription
         if subscription is not None and subscription.is_confirmed and channel != ChannelKind.PUSH:
             _request_message(subscription)
             return subscription
@@ -80,13 +88,14 @@ def _subscribe(territory, channel, address, communes, sites, categories, digest,
         subscription.category_list = categories
         subscription.digest = digest if channel == ChannelKind.EMAIL and digest in Digest.values else Digest.IMMEDIATE
         subscription.quiet_start, subscription.quiet_end = (quiet_start, quiet_end) if channel == ChannelKind.SMS else (None, None)
-        if channel not in DOUBLE_OPT_IN:
+        if channel not in DOUBLE_OPT_IN or proven:
             subscription.confirmed_at = subscription.confirmed_at or timezone.now()
+            subscription.confirmation_hash = ""
         subscription.save()
         subscription.communes.set(communes)
         subscription.sites.set(sites)
         if channel in DOUBLE_OPT_IN:
-            _request_message(subscription)
+            _request_message(subscription, queue=not proven)
     return subscription
 
 
@@ -169,7 +178,7 @@ class SmsCapReached(ValidationError):
     """The territory's hourly cap of confirmation SMS is reached (see relay.alerts)."""
 
 
-def _request_message(subscription):
+def _request_message(subscription, queue=True):
     """Queue a confirmation (or manage-link) message, within the per-address daily limit that
     keeps the form from being used to bomb someone's inbox or phone and, for SMS, within the
     territory's hourly cap that keeps it from being used to pump SMS. Counted in the database
@@ -189,7 +198,8 @@ def _request_message(subscription):
                 "avant %(time)s. Abonnez-vous par e-mail, ou réessayez plus tard."
             ) % {"time": timezone.localtime(cap.resets_at).strftime("%H:%M")}})
     # Built and sent by the relay's sender (relay.confirmations), ahead of any notice fan-out.
-    transactional.queue(MessageKind.CONFIRMATION, subscription.channel, subscription=subscription)
+    if queue:
+        transactional.queue(MessageKind.CONFIRMATION, subscription.channel, subscription=subscription)
 
 
 def issue_secret(subscription):

@@ -25,6 +25,7 @@ PRIORITIES = {
     MessageKind.PASSWORD_RESET: Priority.WAITING,
     MessageKind.REPORT_ANSWER: Priority.STAFF,
     MessageKind.STAFF_ALERT: Priority.STAFF,
+    MessageKind.SMS_ANSWER: Priority.WAITING,  # the resident holds the phone that just sent it
 }
 
 
