@@ -15,6 +15,7 @@ from relay.forms import commune_matches
 from riverains.collation import FrenchOrderIterator, french_sorted
 from riverains.widgets import CommunePicker
 from territories.models import Commune, Site
+from zones.shapes import centre
 
 OTHER, UNKNOWN = "other", "unknown"
 SEARCH_COMMUNES = "communes"  # the action of the communes search button (works without JavaScript)
@@ -165,6 +166,15 @@ class NoticeForm(ServiceErrorsForm):
             str(site.pk): {"lat": float(site.latitude), "lon": float(site.longitude), "name": site.name}
             for site in self.fields["site"].queryset
         }
+
+    def commune_locations(self):
+        """Where each commune offered is (its centre), so the small map shows the chosen ones."""
+        places = {}
+        for commune in self.fields["communes"].queryset:
+            found = centre(commune.code)
+            if found:
+                places[commune.pk] = {"lat": found[0], "lon": found[1], "name": commune.name}
+        return places
 
     def _communes_of(self, sites):
         """The communes of the chosen site's territory, or of all the user's territories."""

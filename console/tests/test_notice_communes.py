@@ -1,5 +1,6 @@
 """The notice form's affected communes: a picker (search, chips) over a plain select, and a search
 that works without JavaScript by sending the whole form back, as typed."""
+import json
 import re
 
 from django.urls import reverse
@@ -24,6 +25,10 @@ def test_the_form_offers_every_commune_of_the_territory_in_a_picker(client, worl
     chosen = {code for code, selected in found if selected}
     assert chosen == {c.code for c in world.site_a.neighbouring_communes.all()}
     assert 'id="notice-site-locations"' in page and '"lat": 49.487' in page
+    # Each commune offered has its centre, so the small map can show the chosen ones.
+    places = json.loads(re.search(r'<script id="notice-commune-locations" type="application/json">(.*?)</script>', page, re.S).group(1))
+    assert set(places) == {code for code, _ in found}
+    assert all(48 < place["lat"] < 51 and 0 < place["lon"] < 2 for place in places.values())
 
 
 def test_a_search_without_javascript_keeps_what_was_typed_and_saves_nothing(client, world):

@@ -73,13 +73,32 @@
   L.tileLayer(figure.getAttribute("data-tiles"), { maxZoom: 19 }).addTo(map);
   var marker = L.circleMarker([site.lat, site.lon], { radius: 8, weight: 3, interactive: false }).addTo(map);
 
+  // The chosen communes as small dots around the site, redrawn as chips are added or removed.
+  var communeData = document.getElementById("notice-commune-locations");
+  var communePlaces = communeData ? JSON.parse(communeData.textContent) : {};
+  var dots = L.layerGroup().addTo(map);
+
+  function chosenPlaces() {
+    if (!select) return [];
+    return Array.prototype.filter.call(select.options, function (o) { return o.selected; })
+      .map(function (o) { return communePlaces[o.value]; })
+      .filter(Boolean);
+  }
+
   function show(place) {
-    map.setView([place.lat, place.lon], 11);
     marker.setLatLng([place.lat, place.lon]);
+    dots.clearLayers();
+    var bounds = L.latLngBounds([[place.lat, place.lon]]);
+    chosenPlaces().forEach(function (commune) {
+      L.circleMarker([commune.lat, commune.lon], { radius: 4, weight: 1, fillOpacity: 0.7, interactive: false }).addTo(dots);
+      bounds.extend([commune.lat, commune.lon]);
+    });
+    map.fitBounds(bounds.pad(0.15), { maxZoom: 12 });
     if (caption) caption.textContent = caption.getAttribute("data-template").replace("%(site)s", place.name);
   }
   show(site);
   siteSelect.addEventListener("change", function () {
     if (locations[siteSelect.value]) show(locations[siteSelect.value]);
   });
+  if (select) select.addEventListener("change", function () { show(locations[siteSelect.value] || site); });
 })();

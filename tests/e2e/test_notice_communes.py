@@ -80,10 +80,13 @@ def test_on_a_phone_communes_are_chips_found_by_search(estuary, page, axe):
     chips = page.locator(".picker__chip")
     expect(chips).to_have_count(7)  # the site's neighbours, chosen already
     expect(page.locator("[data-notice-map].notice-map--active")).to_be_visible()
+    dots = page.locator("[data-notice-map] path.leaflet-interactive, [data-notice-map] .notice-map__map svg path")
+    expect(dots).to_have_count(8)  # the site and its 7 neighbours
     assert axe(page) == []
 
     page.get_by_role("button", name="Retirer Le Havre").click()
     expect(chips).to_have_count(6)
+    expect(dots).to_have_count(7)  # the map follows the chips
     search = page.get_by_role("combobox", name="Chercher une commune")
     search.fill("etretat")
     page.get_by_role("option", name=re.compile("Étretat")).click()
