@@ -183,6 +183,9 @@ class Notice(models.Model):
     title = models.CharField(_("titre"), max_length=120, validators=[validate_single_line])
     body = models.TextField(_("texte"), max_length=2000, validators=[validate_multiline])
     impact = models.TextField(_("incidence pour les riverains"), max_length=600, blank=True, validators=[validate_multiline])
+    # "Que dois-je faire ?": one plain line shown first on every channel; notices.services fills
+    # it from the category (notices.catalog.WHAT_TO_DO) when the operator leaves it empty.
+    what_to_do = models.CharField(_("que dois-je faire ?"), max_length=200, blank=True, validators=[validate_single_line])
     communes = models.ManyToManyField(Commune, verbose_name=_("communes concernées"), related_name="notices")
     explainer = models.ForeignKey(
         Explainer, on_delete=models.SET_NULL, null=True, blank=True, related_name="notices", verbose_name=_("fiche « comprendre »")
@@ -239,6 +242,14 @@ class Notice(models.Model):
     def get_perceptions_display(self):
         labels = dict(Perception.choices)
         return [labels[p] for p in self.perceptions if p in labels]
+
+    @property
+    def what_to_do_line(self):
+        """The line to show: the notice's own, or its category's default (notices saved before
+        the line existed)."""
+        from .catalog import what_to_do_for
+
+        return self.what_to_do or what_to_do_for(self.category)
 
     @property
     def latest_revision(self):

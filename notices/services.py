@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from territories.models import Role
 
+from .catalog import WHAT_TO_DO_LIMIT, translatable_what_to_do, what_to_do_for
 from .models import Category, Kind, Notice, Perception, Revision, RevisionAction, Status
 from .permissions import is_coordinator_of, notices_for, sites_for, user_for
 from .signals import notice_changed, revision_created
@@ -25,7 +26,7 @@ logger = logging.getLogger(__name__)
 # Fields an operator sets; territory and status are derived, never given.
 FIELDS = [
     "site", "category", "kind", "perceptions", "starts_at", "expected_end_at",
-    "title", "body", "impact", "communes", "explainer", "immediate",
+    "title", "body", "impact", "communes", "explainer", "immediate", "what_to_do",
 ]
 TEXT_LIMITS = {"title": 120, "body": 2000, "impact": 600}
 # An observed event may be published a little ahead of its start (clock drift, typing time).
@@ -263,6 +264,8 @@ def _clean(actor, fields):
             for message in e.message_dict[name]:
                 err(name, message)
 
+    data["what_to_do"] = _what_to_do(data, err)
+
     communes = list(data["communes"] or [])
     if not communes:
         err("communes", _("Choisissez au moins une commune concernée."))
@@ -279,6 +282,23 @@ def _clean(actor, fields):
     return data
 
 
+def _what_to_do(data, err):
+    """The "Que dois-je faire ?" line: the operator's own, or the category's default when left
+    empty or still the default of another category (the category changed)."""
+    value = " ".join(str(data.get("what_to_do") or "").split())  # one line, whatever was pasted
+    if not value or translatable_what_to_do(value) is not None:
+        return what_to_do_for(data["category"]) if data["category"] in Category.values else value
+    if len(value) > WHAT_TO_DO_LIMIT:
+        err("what_to_do", _("%(limit)d caractères au plus (vous en avez saisi %(count)d).")
+            % {"limit": WHAT_TO_DO_LIMIT, "count": len(value)})
+    try:
+        validate_plain_text(value)
+    except ValidationError as e:
+        for message in e.messages:
+            err("what_to_do", message)
+    return value
+
+
 def snapshot(notice):
     """The public state of a notice, frozen into its revision (times in ISO 8601 with offset)."""
     local = timezone.localtime
@@ -290,6 +310,7 @@ def snapshot(notice):
         "title": notice.title,
         "body": notice.body,
         "impact": notice.impact,
+        "what_to_do": notice.what_to_do_line,
         "category": notice.category,
         "kind": notice.kind,
         "perceptions": list(notice.perceptions),

@@ -198,6 +198,11 @@ OTP_TOTP_ISSUER = "Riverains"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+# Languages of a notice's structured summary (category, site, times, perceptions, what to do),
+# rendered from the gettext catalogues in locale/ beside the operator's French text (issue 16).
+# Not in LANGUAGES: only the summary is translated in these, so there is no /ar/… site.
+# Each with its own name, as a language menu shows it.
+SUMMARY_LANGUAGES = [("en", "English"), ("ar", "العربية"), ("es", "Español"), ("pt", "Português"), ("tr", "Türkçe")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
