@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from console.decorators import console_login_required
 from riverains.text import validate_single_line
+from territories.access import console_login_required
 from territories.models import Organization
 
 from .models import ApiToken

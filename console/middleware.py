@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from .decorators import console_access_redirect
+from territories.access import console_access_redirect
 
 PUBLIC = "public"  # anyone, signed in or not
 SIGNED_IN = "signed in"  # a password is enough: the page where the code is typed in

@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
 
-from console.decorators import is_verified
+from riverains.access import is_verified
 
 
 def _second_factor_missing(user):

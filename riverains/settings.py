@@ -94,7 +94,7 @@ TEMPLATES = [
                 "public.context_processors.site",
             ],
             # {% colon %} and the time filters, in every template without a {% load %}.
-            "builtins": ["public.templatetags.riverains"],
+            "builtins": ["riverains.templatetags.riverains"],
         },
     },
 ]

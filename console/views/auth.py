@@ -20,10 +20,11 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from riverains.access import is_verified
+from territories.access import must_use_two_factor
 from territories.models import Organization, Site, Territory
 
 from .. import attention, invitations, navigation
-from ..decorators import is_verified, must_use_two_factor
 from ..forms.auth import LoginForm, NewAccountPasswordForm, OtpCodeForm
 from ..models import Invitation
 from ..password_reset import OutboxPasswordResetForm

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 
 from territories import services as territory_services
 from relay.alerts import sms_figures
+from territories.access import console_login_required
 from territories.models import Commune, Epci, Membership, Organization, Partner, Site, Territory
 
 from .. import invitations, launch
-from ..decorators import console_login_required
 from ..forms.manage import (
     AccessibilityForm,
     CommuneChoiceForm,

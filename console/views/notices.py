@@ -11,7 +11,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from console.decorators import console_login_required
+from territories.access import console_login_required
 from console.forms.notices import (
     CancelForm, ChooseTemplateForm, EndForm, NoticeForm, NoticeRevisionForm, WithdrawForm,
     initial_for_a_test, initial_from_notice, initial_from_template, now_initial,

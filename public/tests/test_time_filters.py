@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import translation
 
-from public.templatetags.riverains import duration, tel_href, timetag, when
+from riverains.templatetags.riverains import duration, tel_href, timetag, when
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2024, 11, 12, 9, 0, tzinfo=PARIS)  # a Tuesday

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from public.templatetags.riverains import colon
+from riverains.templatetags.riverains import colon
 from riverains.text import header_text
 
 from .. import messages, transactional

@@ -3,7 +3,10 @@ one, and who has set one up when a territory they belong to requires it.
 
 console.middleware applies `console_access_redirect` to every URL of the `console:` namespace,
 whichever app the view lives in, so that the rule cannot be forgotten page by page. The decorator
-and mixin below apply the same rule again; views that still carry them need not."""
+and mixin below apply the same rule again; views that still carry them need not.
+
+It lives here, low, rather than in console: pages of other apps (api, relay, stats…) and the
+admin reach it without importing the console."""
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -13,6 +16,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
 
+from riverains.access import is_verified
 from territories.models import Role, Territory
 
 
@@ -26,11 +30,6 @@ def must_use_two_factor(user):
         )
         .exists()
     )
-
-
-def is_verified(user):
-    # OTPMiddleware adds is_verified(); a request built without it (a test factory) is not verified.
-    return getattr(user, "is_verified", lambda: False)()
 
 
 def _redirect_with_next(name, request):
