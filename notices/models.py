@@ -252,6 +252,18 @@ class Notice(models.Model):
         return self.what_to_do or what_to_do_for(self.category)
 
     @property
+    def what_to_do_localized(self):
+        """(line, is_french) for the active language: a category default is translated, a line the
+        operator wrote stays French (templates then mark it lang="fr")."""
+        from .catalog import translatable_what_to_do
+
+        line = self.what_to_do_line
+        default = translatable_what_to_do(line)
+        if default is None:
+            return line, True
+        return str(default), (get_language() or settings.LANGUAGE_CODE).startswith("fr")
+
+    @property
     def latest_revision(self):
         return self.revisions.order_by("-number").first()
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_protect
 
+from notices import summary
 from notices.models import Explainer, Notice, RevisionAction, Status
 from riverains import ratelimit
 from territories.models import AccessibilityStatus, Commune, Site, Territory
@@ -112,11 +113,15 @@ def notice_detail(request, territory, pk):
     attach_explainers([notice])
     revisions = list(notice.revisions.order_by("-number"))
     withdrawn = notice.status == Status.CANCELLED and any(r.action == RevisionAction.WITHDRAWN for r in revisions)
-    return render(
-        request,
-        "public/notice.html",
-        {"territory": territory, "notice": notice, "revisions": revisions, "withdrawn": withdrawn},
-    )
+    context = {"territory": territory, "notice": notice, "revisions": revisions, "withdrawn": withdrawn,
+               "summary_languages": summary.languages()}
+    # ?lang=ar: the structured summary in that language, beside the French text (issue 16);
+    # an unknown value shows the page as usual.
+    language = request.GET.get("lang", "")
+    if summary.is_summary_language(language):
+        context["summary"] = summary.summarize_notice(notice, language)
+        context["summary_html"] = context["summary"].html()
+    return render(request, "public/notice.html", context)
 
 
 @cached_territory_view
