@@ -15,12 +15,11 @@ from ninja import Query, Router
 from ninja.errors import HttpError
 
 from notices.models import Category, Notice, Status
-from public.cache import published_territory
+from public.cache import published_territory, serve_fingerprinted
 from territories.models import Commune, Territory
 from zones import api as zones_api
 
 from . import presenters
-from .cache import serve_fingerprinted
 from .schemas import ZoneCollection
 from .schemas import (
     AllNoticeFilters,

@@ -3,7 +3,8 @@
 A territory's *fingerprint* changes whenever a notice of the territory is written, when the
 territory or one of its sites changes, when the next scheduled start passes and at midnight.
 Responses are cached under it, and it is the ETag, so browsers, reverse proxies and CDNs
-revalidate for a 304.
+revalidate for a 304 (riverains.http.conditional: If-None-Match, weak or strong, and
+If-Modified-Since).
 
 Where the fingerprint comes from depends on the cache:
 - per-process memory (the default, one web process): computed from the database at each
@@ -21,12 +22,13 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Min, Q
-from django.http import Http404, HttpResponseNotModified
+from django.http import Http404, HttpResponse
 from django.utils import timezone
-from django.utils.http import http_date, quote_etag
+from django.utils.http import quote_etag
 from django.utils.translation import get_language
 
 from notices.models import Notice, Status
+from riverains.http import conditional, shared_cache_control
 from territories.models import Territory
 
 # Entries live this long at most even if no change comes (keeps memory bounded).
@@ -101,21 +103,20 @@ def _compute(territory):
         # When the next scheduled start passes this value changes, so a notice turns "active"
         # on every page at its start time even before the worker marks it ongoing.
         next_start=Min("starts_at", filter=Q(status=Status.SCHEDULED, starts_at__gt=now)),
+        last_start=Max("starts_at", filter=Q(status=Status.SCHEDULED, starts_at__lte=now)),
     )
     # The day matters too: "today", "tomorrow" and the upcoming window move at midnight.
     today = timezone.localdate(now)
     parts = [territory.pk, territory.updated_at, agg["last"], agg["count"], agg["next_start"], today.isoformat()]
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
-    last_modified = max(d for d in (territory.updated_at, agg["last"]) if d is not None)
+    # Last-Modified moves whenever the digest does, since If-Modified-Since alone may get a 304:
+    # a write, but also a scheduled start passing (the notice turns active with no write yet)
+    # and midnight.
+    day_start = timezone.make_aware(datetime.combine(today, time.min))
+    last_modified = max(d for d in (territory.updated_at, agg["last"], agg["last_start"], day_start) if d is not None)
     midnight = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
     valid_until = min(d for d in (agg["next_start"], midnight) if d is not None)
     return digest, last_modified, valid_until
-
-
-def if_none_match(request):
-    """The entity tags of If-None-Match, compared weakly as RFC 9110 says: nginx's gzip turns
-    our ETag into W/"…", and the client sends that back."""
-    return [t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")]
 
 
 def cached_territory_view(view):
@@ -134,9 +135,8 @@ def cached_territory_view(view):
         # The page carries the ETag it was rendered under, so its live refresh (public-live.js)
         # asks /etat.json "changed since this?" and the very first poll can already get a 304.
         request.territory_etag = etag
-        if etag in if_none_match(request):
-            response = HttpResponseNotModified()
-        else:
+
+        def page():
             key = f"page:{request.get_full_path()}:{get_language()}:{digest}"
             response = cache.get(key) if not request.GET else None
             if response is None:
@@ -145,11 +145,37 @@ def cached_territory_view(view):
                     response = response.render()
                 if response.status_code == 200 and not request.GET:
                     cache.set(key, response, settings.PUBLIC_CACHE_SECONDS * 20)
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(last_modified.timestamp())
-        # The language is in the URL, so no Vary on Accept-Language. Browsers always revalidate
-        # (a cheap 304); shared caches may hold the page a few seconds.
-        response["Cache-Control"] = f"public, max-age=0, s-maxage={settings.PUBLIC_CACHE_SECONDS}, must-revalidate"
-        return response
+            return response
+
+        # The language is in the URL, so no Vary on Accept-Language.
+        return conditional(request, page, etag=etag, last_modified=last_modified,
+                           cache_control=shared_cache_control(settings.PUBLIC_CACHE_SECONDS))
 
     return wrapper
+
+
+def serve_fingerprinted(request, territory, kind, variant, render, content_type, headers=None):
+    """The machine-readable reads (active-notices JSON, feeds): answer with `render()` (bytes or
+    str), cached per (territory fingerprint, kind, variant).
+
+    These are what everyone hits during a surge. The fingerprint changes the moment a notice of
+    the territory is written, so a body cached under it is never stale; it is also the ETag, so
+    clients and proxies revalidate for a cheap 304. `variant` says what else shapes the body
+    (normalised filters, a notice and revision)."""
+    digest, last_modified = fingerprint(territory)
+
+    def body():
+        variant_key = hashlib.blake2b(repr(variant).encode(), digest_size=12).hexdigest()
+        key = f"{kind}:{territory.pk}:{digest}:{variant_key}"
+        content = cache.get(key)
+        if content is None:
+            content = render()
+            content = content.encode() if isinstance(content, str) else content
+            cache.set(key, content, settings.PUBLIC_CACHE_SECONDS * 20)
+        response = HttpResponse(content, content_type=content_type)
+        for name, value in (headers or {}).items():
+            response[name] = value
+        return response
+
+    return conditional(request, body, etag=quote_etag(f"{kind}-{digest}"), last_modified=last_modified,
+                       cache_control=shared_cache_control(settings.PUBLIC_CACHE_SECONDS))

@@ -1,6 +1,6 @@
 """Atom, CAP 1.2, iCalendar and CSV per territory: one address each, no language prefix, French.
 
-Every output is served through api.cache.serve_fingerprinted: cached under the territory's
+Every output is served through public.cache.serve_fingerprinted: cached under the territory's
 fingerprint (so it changes the moment a notice is written), with an ETag that gives a 304.
 Links are absolute, built on settings.SITE_URL. Only published notices of published
 territories appear; drafts never do.
@@ -44,7 +44,6 @@ from django.utils.html import escape, linebreaks
 from django.utils.xmlutils import SimplerXMLGenerator
 from lxml import etree
 
-from api.cache import serve_fingerprinted
 from notices.models import (
     PUBLISHED_STATUSES,
     Category,
@@ -54,7 +53,7 @@ from notices.models import (
     RevisionAction,
     Status,
 )
-from public.cache import published_territory
+from public.cache import published_territory, serve_fingerprinted
 from riverains.licence import LICENCE_NAME, LICENCE_URL
 from riverains.text import plain_text, xml_text
 from zones.services import cap_polygons

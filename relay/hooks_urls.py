@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import hooks, partner, widget
+from . import hooks, partner
 
 app_name = "relay_hooks"
 urlpatterns = [
@@ -9,6 +9,4 @@ urlpatterns = [
     path("sms/twilio", hooks.inbound_twilio, name="inbound_twilio"),
     path("webhook/suivi/<str:token>/", partner.webhook_status, name="webhook_partner"),
     path("push/cle-publique", hooks.push_public_key, name="push_public_key"),
-    path("widget/<slug:territory>/", widget.frame, name="widget"),
-    path("widget/<slug:territory>/widget.js", widget.script, name="widget_script"),
 ]

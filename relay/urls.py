@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, widget
+from . import views
 
 app_name = "relay"
 urlpatterns = [
@@ -10,5 +10,4 @@ urlpatterns = [
     path("<slug:territory>/abonnement/confirmer/<str:token>/", views.confirm, name="confirm"),
     path("<slug:territory>/abonnement/gerer/<str:token>/", views.manage, name="manage"),
     path("<slug:territory>/abonnement/desabonne/", views.left, name="left"),
-    path("<slug:territory>/widget/", widget.builder, name="widget_builder"),
 ]

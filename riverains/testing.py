@@ -133,3 +133,14 @@ def open_meteo_answering(answer):
     provider = wind.OpenMeteo(url="http://open-meteo.invalid/v1/forecast", fetch=fetch)
     provider.urls = urls
     return provider
+
+
+def settle_changes(minutes=2):
+    """Moves the last change of every territory and notice `minutes` into the past, as if the
+    world had been written a while ago: Last-Modified is only sent, and If-Modified-Since only
+    answered, for changes older than riverains.http.SETTLED."""
+    from notices.models import Notice
+
+    past = timezone.now() - timedelta(minutes=minutes)
+    Territory.objects.update(updated_at=past)
+    Notice.objects.update(updated_at=past)

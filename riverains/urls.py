@@ -12,7 +12,8 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("voix/", include("voice.urls")),  # phone-line webhooks and audio bulletins
-    path("relais/", include("relay.hooks_urls")),  # inbound SMS, push endpoints, widget
+    path("relais/widget/", include("public.widget_urls")),  # the embeddable widget (public)
+    path("relais/", include("relay.hooks_urls")),  # inbound SMS, push endpoints
     path("signalements/", include("reports.hooks_urls")),
     path("", include("public.feed_urls")),
     path("", include("public.app_urls")),  # /sw.js, /manifest.webmanifest, /favicon.ico

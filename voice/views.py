@@ -1,17 +1,20 @@
 """Stable addresses of each territory's latest bulletin, in every format, for phone platforms
 that play a file from a URL and for the "Listen" buttons of the website. Each answer carries an
-ETag (hash of the content) so that a platform polling the file downloads it only when it changed."""
+ETag (hash of the content) and its Last-Modified, so that a platform polling the file downloads
+it only when it changed (riverains.http.conditional answers the 304)."""
 import hashlib
 import os
 import re
+from datetime import UTC, datetime
 from functools import lru_cache
 
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from notices.models import Notice
+from riverains.http import conditional
 from territories.models import Territory
 
 from . import conf
@@ -75,7 +78,7 @@ def _read(handle, remaining):
 
 
 def serve(request, path, filename=None):
-    """The file as it is now: opened once, so the ETag describes the bytes sent."""
+    """The file as it is now: opened once, so the ETag and Last-Modified describe the bytes sent."""
     try:
         handle = open(path, "rb")
     except FileNotFoundError:
@@ -83,24 +86,31 @@ def serve(request, path, filename=None):
     stat = os.fstat(handle.fileno())
     etag = _etag(str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
     content_type = CONTENT_TYPES[os.path.splitext(str(path))[1]]
-    wanted = requested_range(request, stat.st_size, etag)
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+
+    def whole_or_part():
+        wanted = requested_range(request, stat.st_size, etag)
+        if wanted == "unsatisfiable":
+            handle.close()
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{stat.st_size}"
+            response["ETag"] = etag
+            patch_cache_control(response, public=True, max_age=conf.cache_seconds())
+        elif wanted:
+            response = _partial(handle, content_type, *wanted, stat.st_size)
+        else:
+            response = FileResponse(handle, content_type=content_type)
+            response["Content-Length"] = stat.st_size
+        if filename and response.status_code in (200, 206):
+            response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
+
+    response = conditional(
+        request, whole_or_part, etag=etag, last_modified=datetime.fromtimestamp(stat.st_mtime, tz=UTC),
+        cache_control={"public": True, "max_age": conf.cache_seconds()},
+    )
+    if response.status_code in (304, 412):  # no body: the file stays unread
         handle.close()
-        response = HttpResponseNotModified()
-    elif wanted == "unsatisfiable":
-        handle.close()
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{stat.st_size}"
-    elif wanted:
-        response = _partial(handle, content_type, *wanted, stat.st_size)
-    else:
-        response = FileResponse(handle, content_type=content_type)
-        response["Content-Length"] = stat.st_size
-    if filename and response.status_code in (200, 206):
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Accept-Ranges"] = "bytes"
-    response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=conf.cache_seconds())
     return response
 
 

@@ -240,10 +240,10 @@ def test_the_console_preview_shows_the_zone_and_adds_its_communes_only_when_aske
 def test_the_widget_of_a_commune_the_zone_reaches_shows_the_notice_and_the_zone(client, world, blowing):
     blowing(world.site_a, "south-east")
     publish_odour(world)  # names Gonfreville-l'Orcher only
-    page = client.get(reverse("relay_hooks:widget", args=[world.x.slug]) + f"?communes={HARFLEUR}").content.decode()
+    page = client.get(reverse("widget:frame", args=[world.x.slug]) + f"?communes={HARFLEUR}").content.decode()
     assert "Odeur de soufre possible" in page
     assert "Vent de sud-est : odeur possible à Harfleur" in page
-    quiet = client.get(reverse("relay_hooks:widget", args=[world.x.slug]) + f"?communes={EPOUVILLE}").content.decode()
+    quiet = client.get(reverse("widget:frame", args=[world.x.slug]) + f"?communes={EPOUVILLE}").content.decode()
     assert "Odeur de soufre possible" not in quiet
 
 

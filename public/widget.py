@@ -5,26 +5,29 @@
 
 The frame page is small (no framework, a few hundred bytes of CSS and JS), in French, and may be
 framed by any site (this view alone overrides X-Frame-Options and CSP frame-ancestors). It is
-revalidated with the territory's public fingerprint (public.cache): a 304 costs one aggregate."""
+revalidated with the territory's public fingerprint (public.cache, riverains.http): a 304 costs
+one aggregate. Its addresses stay under /relais/widget/ (riverains/urls.py), where municipal
+sites already embed it, although it belongs to the public website."""
 import re
 
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
-from django.http import HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import http_date, quote_etag
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from notices.models import Notice
-from public.cache import fingerprint
+from riverains.http import conditional, shared_cache_control
 from territories.models import Territory
 from zones.services import notices_reaching
+
+from .cache import fingerprint
 
 MAX_COMMUNES = 60
 MAX_NOTICES = 20
@@ -87,22 +90,20 @@ def frame(request, territory):
         try:
             communes = chosen_communes(territory, request.GET.get("communes", ""))
         except BadCommunes as e:
-            return render(request, "relay/widget_error.html", {"territory": territory, "message": str(e)}, status=400)
+            return render(request, "public/widget_error.html", {"territory": territory, "message": str(e)}, status=400)
         codes = ",".join(c.code for c in communes)
         digest, last_modified = fingerprint(territory)
-        etag = quote_etag(f"w-{digest}-{codes}")
-        if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
-            response = HttpResponseNotModified()
-        else:
-            key = f"relay:widget:{territory.pk}:{codes}:{digest}"
+
+        def page():
+            key = f"public:widget:{territory.pk}:{codes}:{digest}"
             response = cache.get(key)
             if response is None:
                 response = _render_frame(request, territory, communes)
                 cache.set(key, response, settings.PUBLIC_CACHE_SECONDS * 20)
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified.timestamp())
-    response["Cache-Control"] = f"public, max-age=0, s-maxage={settings.PUBLIC_CACHE_SECONDS}, must-revalidate"
-    return response
+            return response
+
+        return conditional(request, page, etag=quote_etag(f"w-{digest}-{codes}"), last_modified=last_modified,
+                           cache_control=shared_cache_control(settings.PUBLIC_CACHE_SECONDS))
 
 
 def _render_frame(request, territory, communes):
@@ -110,7 +111,7 @@ def _render_frame(request, territory, communes):
         {"notice": n, "url": request.build_absolute_uri(n.get_absolute_url())}
         for n in current_notices(territory, communes)
     ]
-    response = render(request, "relay/widget.html", {
+    response = render(request, "public/widget.html", {
         "territory": territory,
         "communes": communes,
         "notices": notices,
@@ -125,7 +126,7 @@ def script(request, territory):
     """The script-tag variant: writes the iframe where the <script> tag stands."""
     territory = _territory(territory)
     with translation.override("fr"):
-        response = render(request, "relay/widget.js", {"territory": territory},
+        response = render(request, "public/widget.js", {"territory": territory},
                           content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"
     response["Access-Control-Allow-Origin"] = "*"
@@ -144,11 +145,11 @@ def builder(request, territory):
             codes = ",".join(c.code for c in chosen_communes(territory, ",".join(chosen)))
         except BadCommunes as e:
             error = str(e)
-    frame_url = request.build_absolute_uri(reverse("relay_hooks:widget", args=[territory.slug]))
-    script_url = request.build_absolute_uri(reverse("relay_hooks:widget_script", args=[territory.slug]))
+    frame_url = request.build_absolute_uri(reverse("widget:frame", args=[territory.slug]))
+    script_url = request.build_absolute_uri(reverse("widget:script", args=[territory.slug]))
     if codes:
         frame_url += f"?communes={codes}"
-    return render(request, "relay/widget_builder.html", {
+    return render(request, "public/widget_builder.html", {
         "territory": territory, "communes": all_communes, "chosen": set(chosen), "codes": codes, "error": error,
         "frame_url": frame_url, "script_url": script_url,
     }, status=400 if error else 200)
