@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import app, views
+from . import app, views, widget
 
 app_name = "public"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("<slug:territory>/historique/", views.history, name="history"),
     path("<slug:territory>/messages/<int:pk>/", views.notice_detail, name="notice"),
     path("<slug:territory>/sites/<int:pk>-<slug:slug>/", views.site_detail, name="site"),
+    path("<slug:territory>/widget/", widget.builder, name="widget_builder"),
 ]
