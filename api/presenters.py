@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from ninja.renderers import JSONRenderer
 
+from notices import summary
 from notices.models import Category, Kind, Notice, Perception, Revision, RevisionAction, Status
+from notices.services import snapshot
 from territories.models import Commune, Seveso, Site
 from zones import api as zones_api
 from zones.services import current_zone, published_zone
@@ -118,6 +120,7 @@ def notice_out(notice):
         "title": notice.title,
         "body": notice.body,
         "impact": notice.impact,
+        "what_to_do": notice.what_to_do_line,
         "starts_at": local(notice.starts_at),
         "expected_end_at": local(notice.expected_end_at),
         "ended_at": local(notice.ended_at),
@@ -146,4 +149,5 @@ def revision_out(revision):
 
 def notice_detail(notice):
     revisions = Revision.objects.filter(notice=notice).order_by("number")
-    return {**notice_out(notice), "revisions": [revision_out(r) for r in revisions]}
+    summaries = {s.language: s.as_dict() for s in summary.summaries(snapshot(notice), notice.site.commune.name)}
+    return {**notice_out(notice), "revisions": [revision_out(r) for r in revisions], "summaries": summaries}

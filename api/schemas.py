@@ -110,6 +110,7 @@ class NoticeOut(Schema):
     title: str
     body: str
     impact: str
+    what_to_do: str = Field(description="« Que dois-je faire ? » : la ligne affichée en premier sur chaque canal")
     starts_at: datetime
     expected_end_at: Optional[datetime]
     ended_at: Optional[datetime]
@@ -135,8 +136,29 @@ class RevisionOut(Schema):
     zone: Optional[ZoneFeature] = Field(None, description="Zone de perception possible publiée avec cette version")
 
 
+class SummaryOut(Schema):
+    language: str
+    direction: str = Field(description="rtl pour l'arabe, ltr sinon")
+    what_to_do: str
+    what_to_do_language: str = Field(description="fr quand la ligne est celle de l'exploitant (jamais traduite)")
+    category: str
+    status: str
+    site: str
+    commune: str
+    starts: str
+    end_label: str
+    ends: str
+    perceptions: list[str]
+    communes: list[str]
+    text: str = Field(description="Le résumé en quelques phrases, texte brut")
+
+
 class NoticeDetail(NoticeOut):
     revisions: list[RevisionOut]
+    summaries: dict[str, SummaryOut] = Field(
+        description="Résumé structuré traduit (en, ar, es, pt, tr), depuis les catalogues gettext ; "
+                    "le texte de l'exploitant reste en français"
+    )
 
 
 class NoticePage(Schema):
@@ -187,6 +209,7 @@ class NoticeIn(StrictSchema):
     title: str
     body: str
     impact: str = ""
+    what_to_do: str = Field("", description="« Que dois-je faire ? » ; par défaut celle de la catégorie")
     communes: Optional[list[str]] = Field(None, description="Codes INSEE ; par défaut les communes voisines du site")
     explainer: Optional[str] = Field(None, description="Identifiant d'une fiche « comprendre »")
     immediate: bool = False
@@ -203,6 +226,7 @@ class NoticePatch(StrictSchema):
     title: Optional[str] = None
     body: Optional[str] = None
     impact: Optional[str] = None
+    what_to_do: Optional[str] = None
     communes: Optional[list[str]] = None
     explainer: Optional[str] = None
     immediate: Optional[bool] = None
