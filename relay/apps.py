@@ -1,4 +1,4 @@
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
 
 
 class RelayConfig(AppConfig):
@@ -7,8 +7,3 @@ class RelayConfig(AppConfig):
 
     def ready(self):
         from . import confirmations, outbox  # noqa: F401  (the confirmation's builder; the outbox on notices.signals)
-
-        if apps.is_installed("stats"):
-            from . import headcount
-
-            headcount.connect()  # departures and commune changes, counted for the statistics

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class StatsConfig(AppConfig):
     name = "stats"
     verbose_name = _("statistiques")
+
+    def ready(self):
+        from . import headcount
+
+        headcount.connect()  # the relay's departures and commune changes, counted for the statistics

@@ -4,7 +4,7 @@ the subscriber movements today's subscriptions no longer show, as counts per day
 DailyCount rows are written only by `stats.counting.flush()`, which moves the counters the public
 read path keeps in the cache; the web request itself never writes to the database.
 
-EndedSubscriptions and CommuneFollowerChange rows are written by relay.headcount, in the same
+EndedSubscriptions and CommuneFollowerChange rows are written by stats.headcount (on the relay's model signals), in the same
 transaction as the change to the subscription. A subscriber who leaves is deleted (personal data
 must go), so today's subscriptions alone only tell how the present subscribers arrived; these rows
 hold, without any address, identifier or link between rows, what is needed to count the

@@ -9,14 +9,17 @@ goes, stats.models gets counts only — the day, territory and channel, the comm
 address or an identifier. The same is done when a confirmed subscriber changes communes.
 
 Subscriptions that were never confirmed (the hourly purge) were never subscribers: nothing is
-recorded for them. Nor when a whole territory is deleted: its statistics go with it."""
+recorded for them. Nor when a whole territory is deleted: its statistics go with it.
+
+It lives in stats, listening to the relay's model signals (StatsConfig.ready connects it), so
+that relay, below stats, never imports it."""
 from django.db.models.signals import m2m_changed, pre_delete
 from django.utils import timezone
 
-from stats.models import CommuneFollowerChange, EndedSubscriptions
+from relay.models import Subscription
 from territories.models import Territory
 
-from .models import Subscription
+from .models import CommuneFollowerChange, EndedSubscriptions
 
 WHOLE_TERRITORY = None  # the "commune" of subscriptions that follow no commune in particular
 ENDED = None  # what an ended subscription follows
@@ -27,8 +30,8 @@ def local_day(moment):
 
 
 def connect():
-    pre_delete.connect(subscription_ending, sender=Subscription, dispatch_uid="relay.headcount.ending")
-    m2m_changed.connect(communes_changing, sender=Subscription.communes.through, dispatch_uid="relay.headcount.communes")
+    pre_delete.connect(subscription_ending, sender=Subscription, dispatch_uid="stats.headcount.ending")
+    m2m_changed.connect(communes_changing, sender=Subscription.communes.through, dispatch_uid="stats.headcount.communes")
 
 
 def _territory_going(origin):
