@@ -40,10 +40,12 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape, linebreaks
+from django.utils.html import escape, format_html, linebreaks
 from django.utils.xmlutils import SimplerXMLGenerator
 from lxml import etree
 
+from notices import summary
+from notices.catalog import what_to_do_for
 from notices.models import (
     PUBLISHED_STATUSES,
     Category,
@@ -92,6 +94,12 @@ def _parse(value):
 def _label(choices, code):
     with translation.override("fr"):
         return str(choices(code).label) if code in choices.values else code
+
+
+def _what_to_do(snap):
+    """The snapshot's "Que dois-je faire ?" line (its category's default for revisions made
+    before the line existed)."""
+    return snap.get("what_to_do") or what_to_do_for(snap.get("category"))
 
 
 def _host():
@@ -167,7 +175,7 @@ class RevisionFeed(Feed):
     def item_description(self, revision):
         """HTML (Atom summary type="html"): the operator's text is escaped before it becomes HTML."""
         snap = revision.snapshot
-        parts = []
+        parts = [f"Que dois-je faire ? {_what_to_do(snap)}"]  # first on every channel (issue 16)
         if revision.change_note:
             parts.append(f"Ce qui a changé : {revision.change_note}")
         parts += [
@@ -176,7 +184,14 @@ class RevisionFeed(Feed):
             snap.get("impact", ""),
             "Communes : " + ", ".join(c["name"] for c in snap.get("communes", [])),
         ]
-        return "".join(linebreaks(escape(p)) for p in parts if p)
+        french = "".join(linebreaks(escape(p)) for p in parts if p)
+        # The structured summary in the other languages, each marked with its language and
+        # direction (the operator's text above stays French).
+        translated = "".join(
+            format_html('<div lang="{}" dir="{}">{}</div>', s.language, s.direction, linebreaks(escape(s.text())))
+            for s in summary.summaries(snap, revision.notice.site.commune.name, now=revision.created_at)
+        )
+        return french + translated
 
     def item_link(self, revision):
         return _french_url("public:notice", revision.notice.territory.slug, revision.notice_id)
@@ -258,41 +273,56 @@ def cap_alert_xml(revision, earlier):
     if earlier:
         add(alert, "references", " ".join(f"{sender},{_cap_identifier(r)},{_cap_time(r.created_at)}" for r in earlier))
 
-    info = etree.SubElement(alert, f"{{{CAP_NS}}}info")
     starts_at, category = _parse(snap.get("starts_at")), snap.get("category")
-    not_started = starts_at is not None and starts_at > revision.created_at
-    add(info, "language", "fr-FR")
-    add(info, "category", "Safety" if category in SAFETY_CATEGORIES else "Env")
-    add(info, "event", _label(Category, category))
-    add(info, "responseType", "None")
-    add(info, "urgency", "Future" if not_started else "Unknown")
-    add(info, "severity", "Minor")
-    add(info, "certainty", "Likely" if not_started else "Observed")
-    if starts_at:
-        add(info, "onset", _cap_time(starts_at))
     expires = _parse(snap.get("ended_at") or snap.get("expected_end_at"))
-    if expires:
-        add(info, "expires", _cap_time(expires))
-    add(info, "senderName", f"{site.organization.name} — Riverains {territory.name}")
-    add(info, "headline", snap.get("title", ""))
+    not_started = starts_at is not None and starts_at > revision.created_at
+    web = _french_url("public:notice", territory.slug, notice.pk)
+
+    def add_info(language, event, headline, description, instruction, url):
+        """One <info> block, in the order the CAP 1.2 schema requires."""
+        info = etree.SubElement(alert, f"{{{CAP_NS}}}info")
+        add(info, "language", language)
+        add(info, "category", "Safety" if category in SAFETY_CATEGORIES else "Env")
+        add(info, "event", event)
+        add(info, "responseType", "None")
+        add(info, "urgency", "Future" if not_started else "Unknown")
+        add(info, "severity", "Minor")
+        add(info, "certainty", "Likely" if not_started else "Observed")
+        if starts_at:
+            add(info, "onset", _cap_time(starts_at))
+        if expires:
+            add(info, "expires", _cap_time(expires))
+        add(info, "senderName", f"{site.organization.name} — Riverains {territory.name}")
+        add(info, "headline", headline)
+        add(info, "description", description)
+        add(info, "instruction", instruction)  # "Que dois-je faire ?" (issue 16)
+        add(info, "web", url)
+        if territory.toll_free_number:
+            add(info, "contact", territory.toll_free_number)
+        add_area(info)
+
+    def add_area(info):
+        area = etree.SubElement(info, f"{{{CAP_NS}}}area")
+        communes = snap.get("communes", [])
+        add(area, "areaDesc", ", ".join(c["name"] for c in communes) or site.name)
+        for ring in polygons:  # where it may be perceived (zones app); CAP: polygons before circles
+            add(area, "polygon", ring)
+        radius = getattr(settings, "CAP_CIRCLE_RADIUS_KM", 5)
+        add(area, "circle", f"{site.latitude},{site.longitude} {radius}")
+        for commune in communes:
+            geocode = etree.SubElement(area, f"{{{CAP_NS}}}geocode")
+            add(geocode, "valueName", "INSEE")
+            add(geocode, "value", commune["code"])
+
+    polygons = list(cap_polygons(revision))
     description = "\n\n".join(p for p in [revision.change_note and f"Ce qui a changé : {revision.change_note}",
                                            snap.get("body", ""), snap.get("impact", "")] if p)
-    add(info, "description", description)
-    add(info, "web", _french_url("public:notice", territory.slug, notice.pk))
-    if territory.toll_free_number:
-        add(info, "contact", territory.toll_free_number)
-
-    area = etree.SubElement(info, f"{{{CAP_NS}}}area")
-    communes = snap.get("communes", [])
-    add(area, "areaDesc", ", ".join(c["name"] for c in communes) or site.name)
-    for ring in cap_polygons(revision):  # where it may be perceived (zones app); CAP: polygons before circles
-        add(area, "polygon", ring)
-    radius = getattr(settings, "CAP_CIRCLE_RADIUS_KM", 5)
-    add(area, "circle", f"{site.latitude},{site.longitude} {radius}")
-    for commune in communes:
-        geocode = etree.SubElement(area, f"{{{CAP_NS}}}geocode")
-        add(geocode, "valueName", "INSEE")
-        add(geocode, "value", commune["code"])
+    add_info("fr-FR", _label(Category, category), snap.get("title", ""), description, _what_to_do(snap), web)
+    # One more <info> per language of the structured summary (CAP 1.2 3.2.2: one per language);
+    # the operator's own words are not in them, the summary says they stay French.
+    for s in summary.summaries(snap, site.commune.name, now=revision.created_at):
+        headline = f"{s.category} — {s.site}, {s.commune}" if s.commune else f"{s.category} — {s.site}"
+        add_info(s.language, s.category, headline, s.text(), s.what_to_do, f"{web}?lang={s.language}")
     return etree.tostring(alert, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
