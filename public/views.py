@@ -18,6 +18,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_protect
 
 from notices import summary
+from notices.explainers import attach_explainers
 from notices.models import Explainer, Notice, RevisionAction, Status
 from riverains import ratelimit
 from territories.models import AccessibilityStatus, Commune, Site, Territory
@@ -40,18 +41,6 @@ def notices_for_display(queryset):
     return queryset.select_related("site__commune", "site__organization__territory", "explainer", "territory").prefetch_related(
         Prefetch("communes", queryset=Commune.objects.order_by("name"))
     )
-
-
-def attach_explainers(notices):
-    """Give each notice the explainer to link to: its own, or the first one of its category."""
-    by_category = {}
-    for explainer in Explainer.objects.all():
-        for category in explainer.categories:
-            by_category.setdefault(category, explainer)
-    notices = list(notices)
-    for notice in notices:
-        notice.explainer_link = notice.explainer or by_category.get(notice.category)
-    return notices
 
 
 def territory_sites(territory):

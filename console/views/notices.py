@@ -17,9 +17,9 @@ from console.forms.notices import (
     initial_for_a_test, initial_from_notice, initial_from_template, now_initial,
 )
 from notices import services
+from notices.explainers import attach_explainers
 from notices.models import Notice, Status
 from notices.permissions import is_coordinator_of
-from public.views import attach_explainers
 from territories.models import Role
 
 ENDED_SHOWN = 30  # ended and cancelled notices listed; older ones are in the public history
