@@ -1,7 +1,7 @@
 """The console's navigation: every section a user may open, and only those.
 
 Operators (rédacteurs) publish for their organization's sites: notices, their company and sites,
-the episodes their sites were told of, API tokens. Coordinators (and the superuser) also have the
+the episodes their sites were told of, the town-hall kit of their territory, API tokens. Coordinators (and the superuser) also have the
 territory and its members, statistics, deliveries and webhooks, and the phone line; a network
 coordinator who has no territory yet has the territories' page, to create one. Everyone has
 their account and second factor. Each section is shown when the page it leads to has something
@@ -36,6 +36,7 @@ SECTIONS = {
     "organization": Section("organization", _("Votre entreprise"), "manage", ("manage", "organization_")),
     "sites": Section("sites", _("Sites"), "site_list", ("site_",)),
     "episodes": Section("episodes", _("Épisodes"), "reports_episodes", ("reports_",)),
+    "kit": Section("kit", _("Kit pour les mairies"), "kit_index", ("kit_",)),
     "stats": Section("stats", _("Statistiques"), "stats_index", ("stats_",)),
     "relay": Section("relay", _("Envois et webhooks"), "relay_overview", ("relay_",)),
     "phone": Section("phone", _("Ligne téléphonique"), "voice_stats", ("voice_",)),
@@ -83,6 +84,8 @@ def section_keys(scope):
         keys.append("sites")
     if scope.has_episodes or scope.has_organizations:
         keys.append("episodes")
+    if scope.has_organizations:  # coordinators, and operators for their territory (console.views.kit)
+        keys.append("kit")
     if scope.coordinates:
         keys += ["stats", "relay", "phone"]
     if scope.has_organizations:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("episodes/", include("reports.console_urls")),  # unexplained reports
     path("statistiques/", include("stats.console_urls")),  # figures and the yearly report
     path("zones/", include("zones.console_urls")),  # a territory's perception-zone settings
+    path("kit/", include("console.kit_urls")),  # the town-hall kit: poster, page, feed, texts
 ]
 
 # The demo's inbox of what would have left (demo.inbox): development and the demo only; in

@@ -3,8 +3,8 @@
     .venv/bin/python public/make_icons.py
 
 A plant by a river on the header's dark blue: icon-192/512 (rounded corners), a maskable 512
-(full bleed, the drawing inside the central 80 % safe zone), favicon.ico (16, 32, 48) and the
-same drawing as icon.svg."""
+(full bleed, the drawing inside the central 80 % safe zone), favicon.ico (16, 32, 48), the
+same drawing as icon.svg and the podcast's 1400 px artwork."""
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -60,3 +60,5 @@ if __name__ == "__main__":
     draw(180, maskable=True).convert("RGB").save(HERE / "apple-touch-icon.png", optimize=True)
     draw(256).save(HERE / "favicon.ico", sizes=[(16, 16), (32, 32), (48, 48)])
     (HERE / "icon.svg").write_text(svg())
+    # The podcast's artwork (public/podcast.py): square, RGB, 1400 px as Apple's directory asks.
+    draw(1400, maskable=True).convert("RGB").save(HERE / "podcast-1400.jpg", quality=88, optimize=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import app, views, widget
+from . import app, communes, views, widget
 
 app_name = "public"
 urlpatterns = [
@@ -14,5 +14,6 @@ urlpatterns = [
     path("<slug:territory>/historique/", views.history, name="history"),
     path("<slug:territory>/messages/<int:pk>/", views.notice_detail, name="notice"),
     path("<slug:territory>/sites/<int:pk>-<slug:slug>/", views.site_detail, name="site"),
+    path("<slug:territory>/communes/<str:commune>/", communes.commune_page, name="commune"),  # the town-hall poster's QR
     path("<slug:territory>/widget/", widget.builder, name="widget_builder"),
 ]

@@ -23,7 +23,7 @@ from notices.models import Notice, Status
 from relay import services as relay_services
 from relay.models import Delivery, DeliveryStatus, Subscription
 from reports.models import Episode
-from territories.models import Membership, Organization, Partner, Site, Territory
+from territories.models import Commune, Membership, Organization, Partner, Site, Territory
 from voice.models import Call
 
 ROLES = ["operator_a", "coordinator_x", "superuser"]
@@ -122,6 +122,8 @@ def candidate_kwargs(pattern):
             values = ["mastodon", "bluesky"]
         elif name == "figure":
             values = ["messages-par-mois"]
+        elif name == "commune":
+            values = list(Commune.objects.values_list("code", flat=True))
         else:
             values = list(Territory.objects.values_list("slug", flat=True))
         choices.append([(name, value) for value in values])
@@ -157,20 +159,21 @@ def test_every_page_a_role_may_open_is_linked_from_the_console(client, lived_in,
         year = timezone.localdate().year
         assert reverse("console:stats_yearly_report", args=[lived_in.x.slug, year]) in linked
         assert reverse("console:stats_csv", args=[lived_in.x.slug, "messages-par-mois"]) in linked
+    assert reverse("console:kit_poster", args=[lived_in.x.slug, "76341"]) in linked  # the town-hall poster
 
 
 def test_the_downloads_are_the_known_ones():
     """Downloads are not crawled as pages; those known are checked to be linked (above)."""
     download_patterns = {p.name for p in console_url_patterns() if p.route.endswith(DOWNLOADS)}
-    assert download_patterns == {"stats_csv", "stats_yearly_report"}  # a new one: link it, then check it above
+    assert download_patterns == {"stats_csv", "stats_yearly_report", "kit_poster"}  # a new one: link it, then check it above
 
 
 # --- the navigation --------------------------------------------------------------------------
 
 NAV = {
-    "operator_a": ["Accueil", "Messages", "Votre entreprise", "Sites", "Épisodes", "Jetons d'API",
+    "operator_a": ["Accueil", "Messages", "Votre entreprise", "Sites", "Épisodes", "Kit pour les mairies", "Jetons d'API",
                    "Double authentification", "Mot de passe"],
-    "coordinator_x": ["Accueil", "Messages", "Territoires et adhérents", "Sites", "Épisodes", "Statistiques",
+    "coordinator_x": ["Accueil", "Messages", "Territoires et adhérents", "Sites", "Épisodes", "Kit pour les mairies", "Statistiques",
                       "Envois et webhooks", "Ligne téléphonique", "Jetons d'API", "Double authentification",
                       "Mot de passe"],
 }

@@ -1,0 +1,115 @@
+"""« Texte pour l'application de la mairie »: a notice in a few plain French lines, with its link,
+that a coordinator or a town hall pastes into the apps residents already have (PanneauPocket,
+IntraMuros, Illiwap). Those apps publish no API, so the text is copied by hand: it must read
+well as it is, in plain text (no markup: the apps show what they are given).
+
+Always French, like the operator's own text it quotes. Built from the notice as it is now."""
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from riverains.text import strip_controls
+
+from .models import Category, Status
+
+# The apps show a short text well; the operator's text is cut beyond this, the link says the rest.
+BODY_LIMIT = 220
+IMPACT_LIMIT = 160
+ELLIPSIS = "…"
+STATUS_PREFIX = {Status.ENDED: "Terminé", Status.CANCELLED: "Annulé"}
+
+
+def _hour(moment):
+    """'14 h 30', '8 h': how a French notice board writes times."""
+    return f"{moment.hour} h {moment.minute:02d}" if moment.minute else f"{moment.hour} h"
+
+
+def _day(moment):
+    day = formats.date_format(moment, "l j F")
+    return day.replace(" 1 ", " 1er ", 1) if moment.day == 1 else day
+
+
+def when(notice):
+    """'le mardi 3 juin, de 14 h 30 à 18 h', 'du mardi 3 juin à 22 h au mercredi 4 juin à 6 h',
+    'à partir du mardi 3 juin à 14 h 30'."""
+    with translation.override("fr"):
+        start = timezone.localtime(notice.starts_at)
+        end = notice.end_for_display and timezone.localtime(notice.end_for_display)
+        if not end:
+            return f"à partir du {_day(start)} à {_hour(start)}"
+        if end.date() == start.date():
+            return f"le {_day(start)}, de {_hour(start)} à {_hour(end)}"
+        return f"du {_day(start)} à {_hour(start)} au {_day(end)} à {_hour(end)}"
+
+
+def _cut(text, limit):
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + ELLIPSIS
+
+
+def public_url(notice):
+    with translation.override("fr"):
+        return settings.SITE_URL + reverse("public:notice", args=[notice.territory.slug, notice.pk])
+
+
+def town_hall_text(notice):
+    """The text to paste, as plain text (the template escapes it where it is shown)."""
+    with translation.override("fr"):
+        category = str(Category(notice.category).label) if notice.category in Category.values else notice.category
+    title = strip_controls(notice.title, multiline=False)
+    prefix = STATUS_PREFIX.get(notice.status)
+    lines = [f"{prefix} — {category} : {title}" if prefix else f"{category} : {title}"]
+    # "Que faire ?" comes first after the title, as on every channel (notices that predate the
+    # line have none).
+    what_to_do = strip_controls(getattr(notice, "what_to_do_line", "") or "", multiline=False)
+    if what_to_do:
+        lines.append(f"Que faire ? {what_to_do}")
+    site = notice.site
+    lines.append(f"{strip_controls(site.name, multiline=False)} ({site.commune.name}), {when(notice)}.")
+    # What will be seen, heard or smelt, then what it means for residents: the operator's words, cut.
+    if notice.body:
+        lines.append(_cut(strip_controls(notice.body), BODY_LIMIT))
+    if notice.impact:
+        lines.append(_cut(strip_controls(notice.impact), IMPACT_LIMIT))
+    if notice.status == Status.CANCELLED and notice.public_reason:
+        lines.append(_cut(f"Motif : {strip_controls(notice.public_reason)}", IMPACT_LIMIT))
+    if "alerte" not in what_to_do:  # "Rien : ce n'est pas une alerte" already says it
+        lines.append("C'est une information, pas une alerte.")
+    lines.append(f"Plus d'informations : {public_url(notice)}")
+    if notice.territory.toll_free_number:
+        lines.append(f"Numéro vert gratuit : {notice.territory.toll_free_number}")
+    return "\n".join(lines)
+
+
+# --- what residents can do, as a poster and the commune's page say it ---------------------------
+
+# The SMS keywords of the territory's number (the SMS line answers them, accents and case
+# ignored). A keyword followed by a postcode is about that commune; they stay French whatever the
+# page's language, since they are what one types.
+REPORT_KINDS = ("BRUIT", "FUMEE", "LUMIERE", "VIBRATION")
+
+
+def postcode(commune):
+    """The postcode a resident types after a keyword (the commune's first: Le Havre has three,
+    each names the commune)."""
+    return (commune.postcode_list or [commune.code])[0]
+
+
+def sms_keywords(commune):
+    """[(what to type, what it does)] for the commune's residents."""
+    code = postcode(commune)
+    return [
+        (f"INFO {code}", _("les activités en cours à %(commune)s") % {"commune": commune.name}),
+        (f"ODEUR {code}", _("signaler une odeur (ou %(others)s)") % {"others": ", ".join(REPORT_KINDS)}),
+        (f"ABO {code}", _("recevoir les messages par SMS")),
+        ("STOP", _("ne plus les recevoir")),
+        ("AIDE", _("la liste des mots-clés")),
+    ]
+
+
+def sms_number(territory):
+    """The number residents text, when the territory has one (the SMS line's setting)."""
+    return getattr(territory, "sms_number", "") or ""
