@@ -13,6 +13,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from riverains.collation import FrenchOrderIterator
 from riverains.widgets import CommunePicker
 from territories.models import Commune, Epci, Membership, Organization, Partner, Role, Site, Territory
+from zones.shapes import centre
 
 from ..models import Invitation
 
@@ -212,7 +213,8 @@ class SiteForm(forms.ModelForm):
         # Site.clean() (run by the model form) refuses coordinates outside France.
         self.instance.organization = organization
         communes = organization.territory.communes.all()
-        self.fields["commune"].queryset = communes
+        self.fields["commune"].iterator = FrenchOrderIterator  # Épouville among the E, not after Yébleron
+        self.fields["commune"].queryset = communes  # (after the iterator: setting it refreshes the choices)
         self.fields["neighbouring_communes"].queryset = communes
         # "Name (postcode)", in French order: the picker searches names and postcodes.
         self.fields["neighbouring_communes"].label_from_instance = lambda commune: commune.label
@@ -220,6 +222,15 @@ class SiteForm(forms.ModelForm):
         self.fields["slug"].required = False
         for name in ("latitude", "longitude"):
             self.fields[name].widget.attrs["data-coordinate"] = name
+
+    def commune_locations(self):
+        """Each commune's centre, so the map goes to the commune chosen before the site is clicked."""
+        places = {}
+        for commune in self.fields["commune"].queryset:
+            found = centre(commune.code)
+            if found:
+                places[commune.pk] = [found[0], found[1]]
+        return places
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug") or slugify(self.cleaned_data.get("name") or "")[:80].strip("-")

@@ -39,3 +39,16 @@ def test_clicking_the_site_map_fills_the_coordinates(transactional_db, world, pa
     page.wait_for_selector("text=Site enregistré.")
     world.site_a.refresh_from_db()
     assert f"{world.site_a.latitude}" == latitude
+
+
+def test_choosing_the_commune_of_a_new_site_brings_the_map_there(transactional_db, world, page):  # noqa: F811
+    sign_in(page, "coordinator_x")
+    page.goto(f"/console/gestion/adherents/{world.org_a.pk}/sites/nouveau/")
+    page.wait_for_selector(".site-map--active")
+    page.locator("select[name=commune]").select_option(label="Épouville")
+    page.wait_for_timeout(400)  # the map's move
+    page.locator("[data-site-map]").click(position={"x": 200, "y": 120})
+    latitude = float(page.get_by_label("Latitude").input_value())
+    longitude = float(page.get_by_label("Longitude").input_value())
+    # A click near the map's middle lands in Épouville (centre about 49.56 N, 0.22 E), not in France's middle.
+    assert abs(latitude - 49.56) < 0.03 and abs(longitude - 0.22) < 0.05, (latitude, longitude)

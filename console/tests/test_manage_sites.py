@@ -1,4 +1,7 @@
 """Creating and editing industrial sites."""
+import json
+import re
+
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -87,3 +90,13 @@ def test_site_text_is_escaped_on_the_console(client, world):
     page = client.get(reverse("console:site_detail", args=[world.site_a.pk])).content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
     assert "Usine &lt;b&gt;grasse&lt;/b&gt;" in page
+
+
+def test_the_site_form_lists_its_commune_in_french_order_with_each_centre(client, world):
+    client.force_login(world.coordinator_x)
+    page = client.get(reverse("console:site_create", args=[world.org_a.pk])).content.decode()
+    select = re.search(r'<select name="commune".*?</select>', page, re.S).group(0)
+    names = re.findall(r'<option value="\d+">([^<]+)</option>', select)
+    assert names == ["Épouville", "Gonfreville-l&#x27;Orcher", "Harfleur", "Le Havre", "Port-Jérôme-sur-Seine"]
+    centres = json.loads(re.search(r'id="site-commune-locations" type="application/json">(.*?)</script>', page).group(1))
+    assert centres["76238"] == [49.56351, 0.22953]  # Épouville, for the map to go there

@@ -25,7 +25,7 @@
   container.setAttribute("aria-label", container.getAttribute("data-label") || "");
   var lat = read(latInput), lon = read(lonInput);
   var start = lat !== null && lon !== null ? [lat, lon] : FRANCE;
-  var map = L.map(container).setView(start, lat !== null && lon !== null ? 14 : 5);
+  var map = L.map(container);
   L.tileLayer(container.getAttribute("data-tiles"), {
     maxZoom: 19,
     attribution: container.getAttribute("data-attribution")
@@ -41,6 +41,25 @@
     }
   }
 
+  // The commune chosen above places the map on its centre (shipped open data, zones/data), so
+  // that the operator only has to click the spot; the marker is not moved for them.
+  var communeSelect = document.querySelector("select[name=commune]");
+  var centresData = document.getElementById("site-commune-locations");
+  var centres = centresData ? JSON.parse(centresData.textContent) : {};
+  function toCommune() {
+    var found = communeSelect && centres[communeSelect.value];
+    if (found) {
+      map.setView(found, 14);
+      return true;
+    }
+    // No commune yet: the whole territory rather than the whole of France.
+    var all = Object.keys(centres).map(function (code) { return centres[code]; });
+    if (all.length) map.fitBounds(L.latLngBounds(all));
+    return all.length > 0;
+  }
+  // The first view is set once, not animated: Leaflet drops a view asked for during a zoom animation.
+  if (start !== FRANCE) map.setView(start, 14);
+  else if (!toCommune()) map.setView(FRANCE, 5);
   if (start !== FRANCE) place(start);
   map.on("click", function (event) {
     place(event.latlng);
@@ -55,4 +74,6 @@
   }
   latInput.addEventListener("change", fromInputs);
   lonInput.addEventListener("change", fromInputs);
+
+  if (communeSelect) communeSelect.addEventListener("change", toCommune);
 })();
