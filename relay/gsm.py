@@ -46,3 +46,27 @@ def truncate(text, limit):
         out.append(char)
         used += size
     return "".join(out).rstrip() + "..."
+
+
+def is_gsm(text):
+    return all(c in BASIC or c in EXTENDED for c in text)
+
+
+def segments(text):
+    """How many SMS a phone receives for `text`: 160 septets in one GSM-7 SMS, 153 per part once
+    concatenated (an extended character never straddles two parts); in UCS-2 (any character
+    outside GSM-7) 70 characters, 67 per part."""
+    if not text:
+        return 1
+    if is_gsm(text):
+        if length(text) <= SINGLE:
+            return 1
+        count, used = 1, 0
+        for char in text:
+            size = 2 if char in EXTENDED else 1
+            if used + size > PART:
+                count, used = count + 1, 0
+            used += size
+        return count
+    units = len(text.encode("utf-16-le")) // 2
+    return 1 if units <= 70 else -(-units // 67)

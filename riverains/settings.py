@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "reports",
     "zones",
     "voice",
+    "textline",  # SMS keywords (INFO, ODEUR…, ABO, STOP, AIDE) on the territory's number
     "demo",
     "stats",
 ]

@@ -94,15 +94,22 @@ def test_stop_through_twilio_s_webhook_deletes_the_subscriber(world, client, twi
 
     response = twilio_post(client, params)
 
+    # An empty TwiML answer: the SMS answer leaves through the outbox, then Twilio's Messages API.
     assert response.status_code == 200 and response["Content-Type"] == "application/xml"
-    assert "<Message>Vous etes desabonne, vos donnees sont effacees.</Message>" in response.content.decode()
+    assert "<Message>" not in response.content.decode()
     assert not Subscription.objects.filter(address="+33612345678").exists()
+    assert send_pending().sent == 1
+    [message] = twilio.received
+    assert message["To"] == "+33612345678" and message["Body"] == "Vous etes desabonne, vos donnees sont effacees."
 
 
-def test_other_words_through_twilio_only_get_the_hint(world, client, twilio, phone):  # noqa: F811
+def test_other_words_through_twilio_get_the_keywords(world, client, twilio, phone):  # noqa: F811
     response = twilio_post(client, {"From": "+33612345678", "Body": "bonjour <b>"})
-    assert "Envoyez STOP" in response.content.decode()
+    assert "<Message>" not in response.content.decode()
     assert Subscription.objects.filter(pk=phone.pk).exists()
+    send_pending()
+    [message] = twilio.received
+    assert message["Body"].startswith("Mot-clé BONJOUR inconnu. INFO 76600 ou INFO HARFLEUR")
 
 
 def test_an_unknown_sms_backend_is_retried_with_a_clear_reason(world, kannel, phone, settings):
