@@ -8,8 +8,8 @@ from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notices import services
-from notices.catalog import placeholders_in, template_for
+from notices import readability, services
+from notices.catalog import placeholders_in, template_for, what_to_do_for
 from notices.models import Category, Explainer, Kind, Perception
 from relay.forms import commune_matches
 from riverains.collation import FrenchOrderIterator, french_sorted
@@ -31,7 +31,7 @@ DURATIONS = [
     (OTHER, _("Autre : j'indique la fin prévue")),
     (UNKNOWN, _("Fin pas encore connue")),
 ]
-TEXT_FIELDS = ["title", "body", "impact"]
+TEXT_FIELDS = ["title", "body", "impact", "what_to_do"]
 
 
 class DateTimeWidget(forms.SplitDateTimeWidget):
@@ -102,6 +102,11 @@ class NoticeForm(ServiceErrorsForm):
         _("Fin prévue"), help_text=_("Seulement si vous avez choisi « Autre » comme durée. Heure de Paris.")
     )
     title = forms.CharField(label=_("Titre"), required=False, help_text=_("120 caractères au plus."))
+    what_to_do = forms.CharField(
+        label=_("Que dois-je faire ?"), required=False, max_length=200,
+        help_text=_("Une phrase simple, montrée en premier partout (page, e-mail, SMS, téléphone). "
+                    "Laissée vide : celle de la catégorie, par exemple « Rien : ce n'est pas une alerte. »"),
+    )
     body = forms.CharField(
         label=_("Texte"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Quoi, où, quand, jusqu'à quand. Remplacez les passages entre crochets."),
@@ -215,6 +220,10 @@ class NoticeForm(ServiceErrorsForm):
                 self.add_error(name, _("Remplacez ou supprimez les passages entre crochets : %(passages)s.")
                                % {"passages": " ".join(left)})
 
+    def readability(self):
+        """Suggestions for a plainer text (the preview shows them; they never block publishing)."""
+        return readability.check(getattr(self, "cleaned_data", {}))
+
     def notice_fields(self):
         """The fields notices.services expects, from the cleaned data."""
         data = self.cleaned_data
@@ -248,6 +257,7 @@ def initial_from_template(category, site, now=None):
         "title": str(template.title),
         "body": str(template.body),
         "impact": str(template.impact),
+        "what_to_do": what_to_do_for(template.category),
         "communes": list(site.neighbouring_communes.all()),
         "explainer": template.explainer(),
         "immediate": template.immediate,
