@@ -25,6 +25,20 @@
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
+  // Hours and minutes in the territory's time zone, like every time the server writes on the
+  // page (a phone abroad, or set to UTC, would otherwise say another hour).
+  function clockOf(when) {
+    try {
+      var parts = new Intl.DateTimeFormat("fr-FR", {
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: banner.dataset.zone
+      }).formatToParts(when);
+      var pick = function (type) { return parts.filter(function (p) { return p.type === type; })[0].value; };
+      return [pick("hour"), pick("minute")];
+    } catch (e) {
+      return [pad(when.getHours()), pad(when.getMinutes())];
+    }
+  }
+
   var retry = null;
   function backOnline() {
     window.clearInterval(retry);
@@ -34,8 +48,8 @@
   function showOffline() {
     var seen = parseInt(banner.dataset.copy, 10) || parseInt(read(KEY), 10);
     if (seen) {
-      var when = new Date(seen);
-      var hour = banner.dataset.hour.replace("%(h)s", pad(when.getHours())).replace("%(m)s", pad(when.getMinutes()));
+      var clock = clockOf(new Date(seen));
+      var hour = banner.dataset.hour.replace("%(h)s", clock[0]).replace("%(m)s", clock[1]);
       banner.textContent = banner.dataset.template.replace("%(time)s", hour);
     } else {
       banner.textContent = banner.dataset.unknown;

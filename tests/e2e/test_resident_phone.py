@@ -114,7 +114,8 @@ def test_chromium_can_install_the_app_and_it_opens_offline(transactional_db, wor
     # and no request routing: Playwright's routes would bypass the service worker under test.
     context = _shared["playwright"].chromium.launch_persistent_context(
         tmp_path / "profile", executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
-        base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris", viewport=PHONE)
+        # A phone whose clock is set to another zone: the page still speaks the territory's time.
+        base_url=live_server.url, locale="fr-FR", timezone_id="America/New_York", viewport=PHONE)
     page = context.pages[0] if context.pages else context.new_page()
     page.goto(f"/{world.x.slug}/")
     manifest = page.locator('link[rel="manifest"]').get_attribute("href")
@@ -136,6 +137,8 @@ def test_chromium_can_install_the_app_and_it_opens_offline(transactional_db, wor
     expect(page.locator("#hors-ligne")).to_contain_text("Hors ligne : dernière mise à jour à ")
     expect(page.locator("#hors-ligne")).to_have_text(
         __import__("re").compile(r"dernière mise à jour à \d\d h \d\d\."))
+    paris = [timezone.localtime(timezone.now() - timedelta(minutes=m)).strftime("%H h %M") for m in (0, 1, 2)]
+    assert any(f"à {hour}." in page.locator("#hors-ligne").inner_text() for hour in paris), paris
     expect(page.locator("#en-cours .now-line__title")).to_have_text([notice.title])
     page.goto(notice.get_absolute_url())  # never opened: said plainly
     expect(page.get_by_role("heading", level=1)).to_have_text("Hors ligne")
