@@ -1,5 +1,6 @@
 """Public pages: the form, the instant answer, the aggregated map; the console's episodes."""
 import json
+import re
 from datetime import timedelta
 
 from django.core import mail
@@ -49,6 +50,8 @@ def test_without_a_notice_the_answer_is_honest_and_says_what_to_do_if_dangerous(
 
     answer = client.get(response["Location"]).content.decode()
     assert "Aucun message publié n'explique ce que vous percevez pour l'instant" in answer
+    # What was reported, in French that agrees (« intensité nette ») and a French clock (« 14 h 05 »).
+    assert re.search(r"Odeur, intensité \w+.*, à \d{1,2}\xa0h(\xa0\d\d)?\.</p>", answer), answer
     assert "112" in answer and "18" in answer
     assert "mettez-vous à l&#x27;abri" in answer
 

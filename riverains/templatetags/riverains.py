@@ -21,6 +21,12 @@ def _english():
     return (get_language() or "fr").startswith("en")
 
 
+@register.filter(name="clock")
+def clock_filter(value):
+    """« 14 h 30 » in the current time zone, for a template."""
+    return clock(timezone.localtime(value)) if value else ""
+
+
 def clock(value):
     """The hour of a local datetime: « 14 h 30 », « 8 h »; "2:30 pm", "8 am"."""
     hour, minute = value.hour, value.minute
