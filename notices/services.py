@@ -318,7 +318,7 @@ def snapshot(notice):
         "starts_at": iso(notice.starts_at),
         "expected_end_at": iso(notice.expected_end_at),
         "ended_at": iso(notice.ended_at),
-        "site": {"id": notice.site_id, "name": notice.site.name},
+        "site": {"id": notice.site_id, "name": notice.site.name, "commune": notice.site.commune.name},
         "communes": [{"code": c.code, "name": c.name} for c in notice.communes.order_by("name")],
         "explainer": notice.explainer.slug if notice.explainer_id else None,
         "immediate": notice.immediate,

@@ -93,7 +93,8 @@ class Summary:
 
 
 def summarize(snapshot, language, site_commune="", now=None):
-    """The Summary of a notice's snapshot (notices.services.snapshot) in `language`."""
+    """The Summary of a notice's snapshot (notices.services.snapshot) in `language`;
+    `site_commune` for snapshots made before they named the site's commune."""
     now = now or timezone.now()
     status = _display_status(snapshot, now)
     what_to_do = snapshot.get("what_to_do") or what_to_do_for(snapshot.get("category"))
@@ -108,7 +109,7 @@ def summarize(snapshot, language, site_commune="", now=None):
             category=_label(Category, snapshot.get("category")),
             status=_label(Status, status),
             site=(snapshot.get("site") or {}).get("name", ""),
-            commune=site_commune,
+            commune=(snapshot.get("site") or {}).get("commune") or site_commune,
             starts=moment(snapshot.get("starts_at")),
             end_label=_("Fin") if ended else _("Fin prévue"),
             ends=moment(ended or snapshot.get("expected_end_at")) or _("non précisée"),

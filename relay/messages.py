@@ -14,7 +14,10 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _, gettext_lazy, pgettext_lazy
 
+from notices import summary
+from notices.catalog import translatable_what_to_do, what_to_do_for
 from notices.models import Category, RevisionAction
+from riverains.languages import page_language
 from riverains.text import header_text, strip_controls
 
 from . import conf
@@ -82,6 +85,15 @@ class NoticeMessage:
     revision_number: int
     snapshot: dict
     language: str = settings.LANGUAGE_CODE
+    # "Que dois-je faire ?" (issue 16), first in every message: the category's default in the
+    # page language, or the operator's own line in French (what_to_do_in_french).
+    what_to_do: str = ""
+    what_to_do_in_french: bool = True
+    what_to_do_is_default: bool = True  # False: the operator wrote it (an SMS keeps it whatever it costs)
+    # The language of the fixed parts and links: `language` itself, or French for a subscriber
+    # reading a summary-only language (Arabic…), who gets `summary` (notices.summary) in it.
+    page_language: str = settings.LANGUAGE_CODE
+    summary: object = None
 
 
 def for_revision(revision, language=settings.LANGUAGE_CODE):
@@ -90,10 +102,14 @@ def for_revision(revision, language=settings.LANGUAGE_CODE):
     batch, not once per delivery."""
     notice, snap = revision.notice, revision.snapshot
     territory = notice.territory
-    with translation.override(language):
+    page = page_language(language)
+    with translation.override(page):
+        what_to_do, what_to_do_in_french = _what_to_do(snap)
         headline = str(HEADLINES.get(revision.action, OTHER_HEADLINE))
         category = str(dict(Category.choices).get(snap.get("category"), snap.get("category", "")))
         url = absolute(reverse("public:notice", args=[territory.slug, notice.pk]))  # /en/… in English
+        if page != language:  # the notice page showing the subscriber's summary
+            url += f"?lang={language}"
         starts = paris_time(snap.get("starts_at"))
         ends = paris_time(snap.get("ended_at") or snap.get("expected_end_at"))
         starts_short = short_paris_time(snap.get("starts_at"))
@@ -120,7 +136,23 @@ def for_revision(revision, language=settings.LANGUAGE_CODE):
         revision_number=revision.number,
         snapshot=snap,
         language=language,
+        what_to_do=strip_controls(what_to_do, multiline=False),
+        what_to_do_in_french=what_to_do_in_french,
+        what_to_do_is_default=translatable_what_to_do(snap.get("what_to_do") or what_to_do_for(snap.get("category"))) is not None,
+        page_language=page,
+        # The site's commune comes from the snapshot: no query here, channels may run in threads.
+        summary=summary.summarize(snap, language, now=revision.created_at) if page != language else None,
     )
+
+
+def _what_to_do(snap):
+    """(line, is_french) in the active language: a category default is translated, the
+    operator's own line is not."""
+    line = snap.get("what_to_do") or what_to_do_for(snap.get("category"))
+    default = translatable_what_to_do(line)
+    if default is None:
+        return line, True
+    return str(default), translation.get_language() == "fr"
 
 
 def manage_url(subscription):

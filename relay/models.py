@@ -46,6 +46,12 @@ class SubscriptionQuerySet(models.QuerySet):
         return self.annotate(**delivery_counts("deliveries"))
 
 
+# The page languages, then the languages a notice's summary also exists in.
+READING_LANGUAGES = list(settings.LANGUAGES) + [
+    (code, name) for code, name in settings.SUMMARY_LANGUAGES if code not in dict(settings.LANGUAGES)
+]
+
+
 class Subscription(models.Model):
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="subscriptions")
     channel = models.CharField(_("canal"), max_length=10, choices=ChannelKind.choices)
@@ -69,7 +75,9 @@ class Subscription(models.Model):
     # The language of the page the resident subscribed on: the fixed parts of every message
     # (headline, labels, times, links) are in it; the operator's text stays as written (French).
     # Webhooks and the territory's social accounts keep the default: the territory speaks French.
-    language = models.CharField(_("langue"), max_length=10, choices=settings.LANGUAGES, default="fr")
+    # A summary-only language (Arabic, Spanish, Portuguese, Turkish: issue 16) adds the notice's
+    # structured summary in it; the fixed parts and links are then French (riverains.languages).
+    language = models.CharField(_("langue"), max_length=10, choices=READING_LANGUAGES, default="fr")
     confirmed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # HMAC of the confirmation token (e-mail) or code (SMS); the secret itself is never stored.
     confirmation_hash = models.CharField(max_length=64, blank=True)

@@ -1,8 +1,8 @@
-from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 from .health import health
+from .languages import page_patterns
 
 # Feeds, API and the console have one address whatever the language; public pages are in
 # French at /<territory>/ and in English at /en/<territory>/ (distinct URLs cache well).
@@ -18,7 +18,8 @@ urlpatterns = [
     path("", include("public.feed_urls")),
     path("", include("public.app_urls")),  # /sw.js, /manifest.webmanifest, /favicon.ico
 ]
-urlpatterns += i18n_patterns(
+# i18n_patterns, but links built in a summary-only language (Arabic…) go to the French pages.
+urlpatterns += page_patterns(
     path("console/", include("console.urls")),
     path("", include("relay.urls")),  # subscribe, confirm, manage preferences
     path("", include("reports.urls")),  # residents' reports

@@ -15,7 +15,9 @@ TTL_SECONDS = 12 * 3600  # a notice older than half a day is no longer worth a n
 def payload(message):
     return {
         "title": f"{message.territory_name} — {message.headline}",
-        "body": f"{message.title} ({message.starts_short})",
+        # "Que dois-je faire ?" first (issue 16), then the title and the start.
+        "body": f"{message.what_to_do}\n{message.title} ({message.starts_short})" if message.what_to_do
+        else f"{message.title} ({message.starts_short})",
         "url": message.url,
         "tag": f"notice-{message.notice_id}",
     }

@@ -13,6 +13,8 @@ from .. import conf, gsm, transactional
 from .base import Channel, PermanentError, TransientError
 
 TIMEOUT = 10
+TODO_ROOM = 70  # characters of the "Que dois-je faire ?" line at most
+TITLE_ROOM = 30  # characters of title (or the whole title) the category's default line must leave
 
 
 class SmsChannel(Channel):
@@ -42,6 +44,13 @@ def notice_text(message):
     head = gsm.truncate(gsm.to_gsm(message.territory_name), 30) + gsm.to_gsm(f" - {message.headline}: ")
     tail = gsm.to_gsm(f" ({message.starts_short}) {message.url} {stop}")
     room = gsm.SINGLE - gsm.length(head) - gsm.length(tail)
+    # "Que dois-je faire ?" first (issue 16): a line the operator wrote always (it asks something),
+    # the category's default ("nothing, not an alert") when the title keeps enough room.
+    todo = gsm.truncate(gsm.to_gsm(message.what_to_do), TODO_ROOM) + " " if message.what_to_do else ""
+    title_needs = min(gsm.length(gsm.to_gsm(message.title)), TITLE_ROOM)
+    if todo and (not message.what_to_do_is_default or room - gsm.length(todo) >= title_needs):
+        head += todo
+        room -= gsm.length(todo)
     if room < 20:  # a very long site address: drop the STOP hint rather than the title
         tail = gsm.to_gsm(f" ({message.starts_short}) {message.url}")
         room = gsm.SINGLE - gsm.length(head) - gsm.length(tail)

@@ -91,7 +91,7 @@ def test_an_immediate_notice_is_pushed_with_high_urgency_a_planned_one_with_norm
     urgencies = {}
     for headers, body in receiver.requests:
         payload = json.loads(http_ece.decrypt(body, private_key=browser[1], auth_secret=browser[2], version="aes128gcm"))
-        urgencies[payload["body"].split(" (")[0]] = headers["urgency"]
+        urgencies[payload["body"].splitlines()[-1].split(" (")[0]] = headers["urgency"]
     assert urgencies == {"Odeur en cours": "high", "Essai de sirène prévu": "normal"}
 
 
@@ -107,7 +107,8 @@ def test_an_english_push_notification_has_its_fixed_parts_in_english(world, rece
     payload = json.loads(http_ece.decrypt(body, private_key=key, auth_secret=auth, version="aes128gcm"))
     starts = timezone.localtime(notice.starts_at)
     assert payload["title"] == "Seine-Estuaire — New notice"
-    assert payload["body"] == f"Torchage sur l'unité de distillation ({starts.day} {starts:%b %H:%M})"
+    assert payload["body"] == (  # what to do first, the category's default in English
+        f"Nothing: this is not an alert.\nTorchage sur l'unité de distillation ({starts.day} {starts:%b %H:%M})")
     assert payload["url"] == f"http://127.0.0.1:8000/en/seine-estuaire/messages/{notice.pk}/"
 
 
