@@ -1,6 +1,7 @@
 import unicodedata
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from notices.models import Category
@@ -101,13 +102,21 @@ class SubscribeForm(PreferencesForm):
         label=_("Adresse e-mail ou numéro de téléphone mobile"), max_length=254, required=False,
         help_text=_("Pour les notifications du navigateur, laissez vide : votre navigateur vous demandera l'autorisation."),
     )
+    # Issue 16: the notice's structured summary in another language, beside the French text.
+    summary_language = forms.ChoiceField(
+        label=_("Résumé dans une autre langue (facultatif)"), required=False,
+        choices=[("", _("Non merci"))] + list(settings.SUMMARY_LANGUAGES),
+        error_messages={"invalid_choice": _("Choisissez une langue dans la liste.")},
+        help_text=_("Chaque message portera aussi son résumé (catégorie, lieu, heures, que faire) dans cette langue. "
+                    "Le texte de l'exploitant reste en français."),
+    )
     push_subscription = forms.CharField(required=False, widget=forms.HiddenInput)
     # Honeypot: hidden by CSS and labelled for screen readers as "leave empty"; bots fill it.
     website = forms.CharField(
         label=_("Laissez ce champ vide"), required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    field_order = ["channel", "address", "communes", "sites", "categories", "digest", "quiet_hours"]
+    field_order = ["channel", "address", "communes", "sites", "categories", "digest", "quiet_hours", "summary_language"]
 
 
 class CodeForm(forms.Form):

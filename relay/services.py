@@ -84,7 +84,8 @@ def _subscribe(territory, channel, address, communes, sites, categories, digest,
             territory=territory, channel=channel, address=address, manage_nonce=secrets.token_hex(8)
         )
         subscription.push_keys = push_keys
-        subscription.language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        # A page language, or one the notices' summary exists in (issue 16).
+        subscription.language = language if language in dict(Subscription.language.field.choices) else settings.LANGUAGE_CODE
         subscription.category_list = categories
         subscription.digest = digest if channel == ChannelKind.EMAIL and digest in Digest.values else Digest.IMMEDIATE
         subscription.quiet_start, subscription.quiet_end = (quiet_start, quiet_end) if channel == ChannelKind.SMS else (None, None)

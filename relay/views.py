@@ -74,7 +74,8 @@ def _subscribe(request, territory, form):
         subscription = services.subscribe(
             territory, channel, address, data["communes"], sites=data["sites"], categories=data["categories"],
             digest=data.get("digest") or "immediate", quiet_start=quiet_start, quiet_end=quiet_end, push_keys=keys,
-            language=request.LANGUAGE_CODE,  # the page's language (/en/… is English): the messages' language
+            # The page's language (/en/… is English), or the summary's language the resident chose.
+            language=data.get("summary_language") or request.LANGUAGE_CODE,
         )
     except ValidationError as e:
         _add_errors(form, e)

@@ -86,3 +86,26 @@ def test_an_sms_keeps_the_title_before_the_default_line_when_room_is_short(world
     assert "Torchage : flamme visible" in text
     short = world.publish(title="Flamme")
     assert "Rien : ce n'est pas une alerte. Flamme" in notice_text(for_revision(short.latest_revision))
+
+
+def test_a_resident_chooses_the_summary_language_when_subscribing(world, client, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from relay.models import Subscription
+
+    from .test_subscriptions import confirm_link, form
+
+    page = client.get("/seine-estuaire/abonnement/").content.decode()
+    assert 'name="summary_language"' in page and "العربية" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/seine-estuaire/abonnement/", form(world, summary_language="tr"))
+    send_pending()
+    assert Subscription.objects.get().language == "tr"
+    # The confirmation link is a French page's (there is no /tr/… site) and it works.
+    link = confirm_link(mail.outbox[0])
+    assert "/tr/" not in link and client.post(link).status_code == 302
+    # An unknown language is refused and subscribes nobody.
+    Subscription.objects.all().delete()
+    response = client.post("/seine-estuaire/abonnement/", form(world, summary_language="xx"))
+    assert response.status_code == 400 and not Subscription.objects.exists()
+    assert "Choisissez une langue dans la liste." in response.content.decode()
