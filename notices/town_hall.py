@@ -4,12 +4,16 @@ IntraMuros, Illiwap). Those apps publish no API, so the text is copied by hand: 
 well as it is, in plain text (no markup: the apps show what they are given).
 
 Always French, like the operator's own text it quotes. Built from the notice as it is now."""
+import re
+import unicodedata
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from riverains.text import strip_controls
+from territories.models import Commune
 
 from .models import Category, Status
 
@@ -86,25 +90,53 @@ def town_hall_text(notice):
 
 # --- what residents can do, as a poster and the commune's page say it ---------------------------
 
-# The SMS keywords of the territory's number (the SMS line answers them, accents and case
-# ignored). A keyword followed by a postcode is about that commune; they stay French whatever the
-# page's language, since they are what one types.
-REPORT_KINDS = ("BRUIT", "FUMEE", "LUMIERE", "VIBRATION")
+# The SMS keywords of the territory's number (textline answers them, accents and case ignored).
+# A keyword followed by a commune is about that commune; they stay French whatever the page's
+# language, since they are what one types.
+REPORT_KINDS = ("BRUIT", "FUMEE", "LUMIERE", "VIBRATION", "FLAMME")
 
 
 def postcode(commune):
-    """The postcode a resident types after a keyword (the commune's first: Le Havre has three,
-    each names the commune)."""
+    """The commune's first postcode (Le Havre has three, each names the commune)."""
     return (commune.postcode_list or [commune.code])[0]
+
+
+def _fold(text):
+    """As the SMS line compares names: no accents, lower case, hyphens and apostrophes as spaces."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[-'’_.,;:!()\"«»/]+", " ", text).split())
+
+
+def _words_start(words, typed):
+    return any(all(words[i + j].startswith(t) for j, t in enumerate(typed)) for i in range(len(words) - len(typed) + 1))
+
+
+def sms_place(commune):
+    """What to type after a keyword so that the SMS line finds this commune and no other: its
+    postcode when no other covered commune shares it (76600 for Le Havre), else the postcode and the
+    first words of its name that tell it apart ("76700 HARFLEUR", "76700 GONFREVILLE": Harfleur and
+    Gonfreville-l'Orcher share 76700). textline.communes resolves a typed place the same way; a test
+    checks that each poster's place leads back to its commune."""
+    code = postcode(commune)
+    sharing = [c for c in Commune.objects.filter(territories__is_published=True, postcodes__contains=code)
+               .exclude(pk=commune.pk).distinct() if code in c.postcode_list]
+    if not sharing:
+        return code
+    words = _fold(commune.name).split()
+    for n in range(1, len(words) + 1):
+        if not any(_words_start(_fold(other.name).split(), words[:n]) for other in sharing):
+            break
+    return f"{code} {' '.join(words[:n]).upper()}"
 
 
 def sms_keywords(commune):
     """[(what to type, what it does)] for the commune's residents."""
-    code = postcode(commune)
+    place = sms_place(commune)
     return [
-        (f"INFO {code}", _("les activités en cours à %(commune)s") % {"commune": commune.name}),
-        (f"ODEUR {code}", _("signaler une odeur (ou %(others)s)") % {"others": ", ".join(REPORT_KINDS)}),
-        (f"ABO {code}", _("recevoir les messages par SMS")),
+        (f"INFO {place}", _("les activités en cours à %(commune)s") % {"commune": commune.name}),
+        (f"ODEUR {place}", _("signaler une odeur (ou %(others)s)") % {"others": ", ".join(REPORT_KINDS)}),
+        (f"ABO {place}", _("recevoir les messages par SMS")),
         ("STOP", _("ne plus les recevoir")),
         ("AIDE", _("la liste des mots-clés")),
     ]

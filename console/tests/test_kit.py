@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from console import poster
 from notices import services
-from notices.town_hall import town_hall_text
+from notices.town_hall import sms_keywords, town_hall_text
 
 HARFLEUR = "76341"  # in Seine-Estuaire (X); site A's neighbouring communes include it, site B's do not
 MARTIGUES = "13056"  # in Étang de Berre (Y)
@@ -54,8 +54,8 @@ def test_the_poster_is_one_a4_page_with_the_number_the_keywords_and_a_qr_code_to
     box = reader.pages[0].mediabox
     assert (round(float(box.width), 1), round(float(box.height), 1)) == pytest.approx(A4_POINTS, abs=0.5)
     text = pdf_text(response.content)
-    for expected in ["0 800 00 76 00", "Harfleur", "INFO 76700", "ODEUR 76700", "ABO 76700", "STOP", "AIDE",
-                     "BRUIT", "FUMEE", "LUMIERE", "VIBRATION", "il n'alerte pas"]:
+    for expected in ["0 800 00 76 00", "Harfleur", "INFO 76700 HARFLEUR", "ODEUR 76700 HARFLEUR", "ABO 76700 HARFLEUR",
+                     "STOP", "AIDE", "BRUIT", "FUMEE", "LUMIERE", "VIBRATION", "FLAMME", "il n'alerte pas"]:
         assert expected in text, expected
     page_url = settings.SITE_URL + "/seine-estuaire/communes/76341/"
     assert page_url.split("://")[1] in text  # the address is printed too, for those who type it
@@ -82,6 +82,21 @@ def test_operators_text_on_the_poster_is_text_not_markup(world):
     territory.coordinator_name = "CCI <b>Seine</b> & Estuaire"
     text = pdf_text(poster.render_pdf(territory, territory.communes.get(code=HARFLEUR)))
     assert "CCI <b>Seine</b> & Estuaire" in text
+
+
+def test_each_posters_keywords_lead_the_sms_line_to_its_commune(world):
+    """What the poster says to type is read by the SMS line (textline) as that commune, and no other:
+    the postcode alone where it is the commune's own, with the name where communes share it."""
+    from textline import communes, parsing
+
+    places = {}
+    for commune in world.x.communes.all():
+        keyword, _meaning = sms_keywords(commune)[0]
+        places[commune.name] = keyword
+        assert communes.find(parsing.parse(keyword)).communes == [commune], keyword
+    assert places["Le Havre"] == "INFO 76600"
+    assert places["Harfleur"] == "INFO 76700 HARFLEUR"
+    assert places["Gonfreville-l'Orcher"] == "INFO 76700 GONFREVILLE"
 
 
 # --- who may open it ------------------------------------------------------------------------

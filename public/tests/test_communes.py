@@ -58,7 +58,8 @@ def test_the_communes_page_lists_its_notices_current_first(client, notices):
 def test_the_page_says_how_else_to_be_told(client, world):
     document = html.fromstring(page(client).content)
     keywords = [dt.text_content() for dt in document.cssselect(".sms-keywords dt")]
-    assert keywords == ["INFO 76700", "ODEUR 76700", "ABO 76700", "STOP", "AIDE"]
+    # Gonfreville-l'Orcher shares 76700: the name tells them apart.
+    assert keywords == ["INFO 76700 HARFLEUR", "ODEUR 76700 HARFLEUR", "ABO 76700 HARFLEUR", "STOP", "AIDE"]
     hrefs = [a.get("href") for a in document.cssselect("a")]
     assert reverse("feeds:commune_rss", args=["seine-estuaire", HARFLEUR]) in hrefs
     assert reverse("relay:subscribe", args=["seine-estuaire"]) + "?commune=Harfleur" in hrefs
