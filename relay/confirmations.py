@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import gsm, messages, services, transactional
+from . import gsm, messages, services, tokens, transactional
 from .models import ChannelKind, MessageKind
 
 
@@ -29,7 +29,7 @@ def _email(delivery, subscription):
         template, subject = "relay/email/already.txt", f"[{territory.name}] " + _("Votre abonnement")
     else:
         secret = services.issue_secret(subscription)
-        token = services.confirm_link_token(subscription, secret)
+        token = tokens.confirm_link_token(subscription, secret)
         context["confirm_url"] = messages.absolute(reverse("relay:confirm", args=[territory.slug, token]))
         template, subject = "relay/email/confirm.txt", f"[{territory.name}] " + _("Confirmer votre abonnement")
     return transactional.email(delivery, subject, render_to_string(template, context))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import conf, gsm, inbound, messages, services
+from . import conf, gsm, inbound, messages, services, tokens
 
 STOP_WORDS = {"STOP", "ARRET", "ARRÊT", "STOPSMS", "DESABONNEMENT", "UNSUBSCRIBE"}  # English SMS say "STOP=unsubscribe"
 
@@ -17,7 +17,7 @@ STOP_WORDS = {"STOP", "ARRET", "ARRÊT", "STOPSMS", "DESABONNEMENT", "UNSUBSCRIB
 @csrf_exempt  # mail clients POST "List-Unsubscribe=One-Click" without any cookie or token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    subscription = services.subscription_for_manage_token(token)
+    subscription = tokens.subscription_for_manage_token(token)
     if request.method == "POST":
         if subscription is not None:
             services.unsubscribe(subscription)

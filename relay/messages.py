@@ -21,6 +21,7 @@ from riverains.languages import page_language
 from riverains.text import header_text, strip_controls
 
 from . import conf
+from .tokens import manage_token
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -156,8 +157,6 @@ def _what_to_do(snap):
 
 
 def manage_url(subscription):
-    from .services import manage_token
-
     with translation.override(subscription.language):  # /en/… for a resident who subscribed in English
         return absolute(reverse("relay:manage", args=[subscription.territory.slug, manage_token(subscription)]))
 
@@ -165,8 +164,6 @@ def manage_url(subscription):
 def unsubscribe_mailto(subscription):
     """List-Unsubscribe's mailto: alternative, for mail clients without one-click: the manage
     token in the subject, read by `manage.py unsubscribe_by_mail`."""
-    from .services import manage_token
-
     return f"mailto:{conf.unsubscribe_email()}?subject=" + quote(f"{UNSUBSCRIBE_SUBJECT} {manage_token(subscription)}")
 
 
@@ -185,6 +182,4 @@ def list_id(territory_name, territory_slug):
 
 def unsubscribe_url(subscription):
     """The one-click (RFC 8058) address: outside the language prefix, POST-able by mail clients."""
-    from .services import manage_token
-
     return absolute(reverse("relay_hooks:unsubscribe", args=[manage_token(subscription)]))

@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import messages, services
+from . import messages, tokens
 from .models import RECENT_DELIVERIES, Delivery, delivery_counts, recent_deliveries
 
 
 def partner_url(webhook):
     """The absolute follow-up link the coordinator sends to the partner."""
-    return messages.absolute(reverse("relay_hooks:webhook_partner", args=[services.partner_token(webhook)]))
+    return messages.absolute(reverse("relay_hooks:webhook_partner", args=[tokens.partner_token(webhook)]))
 
 
 def _not_indexed(response):
@@ -27,7 +27,7 @@ def _not_indexed(response):
 @never_cache
 @require_GET
 def webhook_status(request, token):
-    webhook = services.webhook_for_partner_token(token)
+    webhook = tokens.webhook_for_partner_token(token)
     if webhook is None:
         return _not_indexed(render(request, "relay/invalid.html", {
             "error": _("Ce lien de suivi n'est pas valide, ou le webhook a été supprimé."),

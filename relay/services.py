@@ -3,7 +3,7 @@ unsubscribe. Errors are ValidationError with French messages keyed by field; not
 changed when one is raised.
 
 Secrets (e-mail token, SMS code) are made by the task that sends them and only their HMAC
-is stored; links are signed with django.core.signing."""
+is stored; links are signed with django.core.signing (relay.tokens)."""
 import base64
 import hashlib
 import hmac
@@ -11,7 +11,6 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,12 +21,12 @@ from riverains import ratelimit
 from . import alerts, conf, transactional
 from .addresses import check_sms_country, normalize, normalize_social
 from .models import ChannelKind, Delivery, DeliveryStatus, Digest, MessageKind, Subscription
+from .tokens import confirm_link_data
+from .tokens import (  # noqa: F401  (the links' tokens: tests and other apps still reach them here)
+    code_page_token, confirm_link_token, manage_token, partner_token, subscription_for_code_page,
+    subscription_for_manage_token, webhook_for_partner_token,
+)
 
-CONFIRM_SALT = "relay.confirm"
-MANAGE_SALT = "relay.manage"
-CODE_PAGE_SALT = "relay.code"
-PARTNER_SALT = "relay.webhook-partner"
-CONFIRM_LINK_DAYS = 7
 MAX_CODE_ATTEMPTS = 5
 # Channels whose address must prove it belongs to the subscriber before anything is sent.
 DOUBLE_OPT_IN = {ChannelKind.EMAIL, ChannelKind.SMS}
@@ -117,28 +116,6 @@ def create_webhook(territory, url, label, communes=()):
     return subscription
 
 
-def partner_token(webhook):
-    """The token of the partner's follow-up link (lien de suivi): no expiry, so the coordinator
-    can resend it; the nonce makes it die with the webhook even if its id were ever reused. No
-    timestamp either, so the link shown at creation and on the detail page is the same one."""
-    return signing.Signer(salt=PARTNER_SALT).sign_object({"s": webhook.pk, "n": webhook.manage_nonce}, compress=True)
-
-
-def webhook_for_partner_token(token):
-    """The webhook a follow-up link is for, or None (tampered, or the webhook was deleted)."""
-    try:
-        data = signing.Signer(salt=PARTNER_SALT).unsign_object(token)
-    except (signing.BadSignature, ValueError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    return (
-        Subscription.objects.filter(channel=ChannelKind.WEBHOOK, pk=data.get("s"), manage_nonce=data.get("n"))
-        .select_related("territory")
-        .first()
-    )
-
-
 def configure_social_account(territory, channel, address, secret):
     """Set up (or replace the credentials of) the territory's Mastodon or Bluesky account. It
     gets every notice of the territory, like a webhook without communes."""
@@ -216,15 +193,10 @@ def issue_secret(subscription):
     return secret
 
 
-def confirm_link_token(subscription, secret):
-    return signing.dumps({"s": subscription.pk, "t": secret}, salt=CONFIRM_SALT)
-
-
 def confirm_email(token):
     """Confirm from the e-mailed link; returns the subscription."""
-    try:
-        data = signing.loads(token, salt=CONFIRM_SALT, max_age=timedelta(days=CONFIRM_LINK_DAYS))
-    except signing.BadSignature:
+    data = confirm_link_data(token)
+    if data is None:
         raise ValidationError(_("Ce lien de confirmation n'est pas valide ou a expiré. Abonnez-vous à nouveau."))
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().filter(pk=data.get("s")).first()
@@ -235,18 +207,6 @@ def confirm_email(token):
                 return subscription
             raise ValidationError(_("Ce lien de confirmation n'est pas valide ou a expiré. Abonnez-vous à nouveau."))
         return _mark_confirmed(subscription)
-
-
-def code_page_token(subscription):
-    return signing.dumps(subscription.pk, salt=CODE_PAGE_SALT)
-
-
-def subscription_for_code_page(token):
-    try:
-        pk = signing.loads(token, salt=CODE_PAGE_SALT, max_age=timedelta(days=1))
-    except signing.BadSignature:
-        return None
-    return Subscription.objects.filter(pk=pk, channel=ChannelKind.SMS).first()
 
 
 def confirm_code(subscription, code):
@@ -280,19 +240,6 @@ def _digest(pk, secret):
 
 
 # --- managing and leaving -------------------------------------------------------------------
-
-
-def manage_token(subscription):
-    return signing.dumps({"s": subscription.pk, "n": subscription.manage_nonce}, salt=MANAGE_SALT)
-
-
-def subscription_for_manage_token(token):
-    """The subscription a manage/unsubscribe link is for, or None once it is gone."""
-    try:
-        data = signing.loads(token, salt=MANAGE_SALT)
-    except signing.BadSignature:
-        return None
-    return Subscription.objects.filter(pk=data.get("s"), manage_nonce=data.get("n")).first()
 
 
 def update_preferences(subscription, communes, sites=(), categories=(), digest=None, quiet_start=None, quiet_end=None):

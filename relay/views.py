@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from riverains import ratelimit
 from territories.models import Territory
 
-from . import conf, services
+from . import conf, services, tokens
 from .forms import CodeForm, PreferencesForm, SubscribeForm
 from .models import DEFAULT_QUIET_END, DEFAULT_QUIET_START, ChannelKind
 
@@ -81,9 +81,9 @@ def _subscribe(request, territory, form):
         _add_errors(form, e)
         return None
     if channel == ChannelKind.SMS:
-        return redirect("relay:code", territory.slug, services.code_page_token(subscription))
+        return redirect("relay:code", territory.slug, tokens.code_page_token(subscription))
     if channel == ChannelKind.PUSH:
-        return redirect("relay:manage", territory.slug, services.manage_token(subscription))
+        return redirect("relay:manage", territory.slug, tokens.manage_token(subscription))
     return redirect("relay:sent", territory.slug)
 
 
@@ -95,7 +95,7 @@ def sent(request, territory):
 @require_http_methods(["GET", "POST"])
 def code(request, territory, token):
     territory = _territory(territory)
-    subscription = services.subscription_for_code_page(token)
+    subscription = tokens.subscription_for_code_page(token)
     if subscription is None or subscription.territory_id != territory.pk:
         return render(request, "relay/invalid.html", {"territory": territory}, status=404)
     form = CodeForm(request.POST or None)
@@ -125,13 +125,13 @@ def confirm(request, territory, token):
 
 def _confirmed(request, subscription):
     flash.success(request, _("Votre abonnement est confirmé. Vous recevrez les prochains messages."))
-    return redirect("relay:manage", subscription.territory.slug, services.manage_token(subscription))
+    return redirect("relay:manage", subscription.territory.slug, tokens.manage_token(subscription))
 
 
 @require_http_methods(["GET", "POST"])
 def manage(request, territory, token):
     territory = _territory(territory)
-    subscription = services.subscription_for_manage_token(token)
+    subscription = tokens.subscription_for_manage_token(token)
     if subscription is None or subscription.territory_id != territory.pk:
         return render(request, "relay/invalid.html", {"territory": territory}, status=404)
     if request.method == "POST" and request.POST.get("action") == "unsubscribe":

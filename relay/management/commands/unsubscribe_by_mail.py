@@ -6,7 +6,7 @@ from email import message_from_binary_file, policy
 
 from django.core.management.base import BaseCommand
 
-from relay import services
+from relay import services, tokens
 from relay.messages import UNSUBSCRIBE_SUBJECT
 
 
@@ -22,7 +22,7 @@ def token_in(subject):
 
 def unsubscribe_by_mail(message):
     """Unsubscribe what the message's subject names; True when a subscription left."""
-    subscription = services.subscription_for_manage_token(token_in(str(message["Subject"] or "")) or "")
+    subscription = tokens.subscription_for_manage_token(token_in(str(message["Subject"] or "")) or "")
     if subscription is None:
         return False
     services.unsubscribe(subscription)
