@@ -11,6 +11,7 @@ code behind @condition) decides, as RFC 9110 says:
 
 The body is produced only when no 304 (or 412) is due: `respond` is called lazily, so a
 revalidation costs what computing the validators costs, nothing more."""
+import time
 from datetime import timedelta
 
 from django.utils import timezone
@@ -23,6 +24,18 @@ from django.utils.http import http_date
 # 8.8.2.2 counts 60 s; it also covers a publishing transaction that commits late). Until then
 # the ETag alone validates, which every browser and the shipped nginx send anyway.
 SETTLED = timedelta(seconds=60)
+
+
+def proxy_expiry(started):
+    """X-Accel-Expires for an answer whose validators were read just before `started` (epoch
+    seconds): nginx keeps the copy until the end of the next second at most, so the shipped
+    micro-cache (deploy/nginx/riverains.conf) never serves it more than 2 s after the
+    database said it was current, whatever the answer took. An absolute time ("@…") rather than
+    "1": nginx would count the second from when the answer reached it, adding the answer's time.
+    nginx reads this header before Cache-Control and never passes it on; other shared caches
+    (a CDN) still follow s-maxage. Assumes nginx and the application share a clock (same host,
+    as shipped, or NTP)."""
+    return f"@{int(started) + 1}"
 
 
 def timestamp(moment):
@@ -41,7 +54,9 @@ def conditional(request, respond, *, etag, last_modified=None, cache_control=Non
     `respond()` makes the full response; it is called only when the request's conditions do
     not already settle the answer. ETag, Last-Modified and `cache_control` (keyword arguments
     of patch_cache_control) go on every answer, 304 included, so that caches refresh their copy's
-    headers on a revalidation. Error responses from `respond()` are returned as they are."""
+    headers on a revalidation; a public one also gets X-Accel-Expires (see proxy_expiry). Error
+    responses from `respond()` are returned as they are."""
+    started = time.time()
     seconds = timestamp(last_modified)
     response = get_conditional_response(request, etag=etag, last_modified=seconds)
     if response is None:
@@ -54,6 +69,8 @@ def conditional(request, respond, *, etag, last_modified=None, cache_control=Non
             response["Last-Modified"] = http_date(seconds)
         if cache_control:
             patch_cache_control(response, **cache_control)
+            if cache_control.get("public"):
+                response["X-Accel-Expires"] = proxy_expiry(started)
     return response
 
 

@@ -309,13 +309,17 @@ def test_through_the_shipped_nginx_every_view_is_counted_once(world, live_server
     finally:
         stack.stop_nginx(nginx)  # a graceful stop also writes out the buffered log lines
     try:
-        assert statuses.count("MISS") == 2 and statuses.count("HIT") == 8, statuses  # within s-maxage (5 s)
+        # A copy lives 1 to 2 s (riverains.http.proxy_expiry): on a slow machine some requests
+        # find it expired and reach the application, which counts them itself.
+        hits = statuses.count("HIT")
+        assert statuses[0] == "MISS" and hits >= 1, statuses
         lines = (workdir / "nginx-riverains-cached.log").read_text().splitlines()
-        assert len(lines) == 8 and not any("127.0.0.1" in line for line in lines)  # hits only, no address
+        assert len(lines) == hits and not any("127.0.0.1" in line for line in lines)  # hits only, no address
         out = io.StringIO()
         call_command("count_cached_views", str(workdir / "nginx-riverains-cached.log"),
                      state=str(workdir / "state.json"), stdout=out)
-        assert "7 consultation(s) servie(s) par nginx comptée(s) sur 8 ligne(s) ; 0 ligne(s)" in out.getvalue()
+        readers = hits - (statuses[-1] == "HIT")  # the crawler's view is not counted
+        assert f"{readers} consultation(s) servie(s) par nginx comptée(s) sur {hits} ligne(s) ; 0 ligne(s)" in out.getvalue()
         counting.flush()  # and the two misses the middleware counted
         assert counted() == {("seine-estuaire", AudienceKind.PAGE): 9}
     finally:

@@ -1,0 +1,156 @@
+"""The SHIPPED nginx configuration (deploy/nginx/riverains.conf, made runnable by bench/stack.py
+with only paths, ports, pid and cache directory substituted) in front of the application: a
+publish is seen through its micro-cache within 2 s, the first visitor after a quiet period
+included, and a copy nginx gzipped (weak ETag) is revalidated for a 304.
+
+Skipped where nginx is not installed (.ci/run installs Debian's package, so CI runs it)."""
+import gzip
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from .helpers import ongoing
+
+NGINX = "/usr/sbin/nginx"
+ROOT = Path(settings.BASE_DIR)
+PAGE = "/seine-estuaire/"
+JSON = "/api/v1/territories/seine-estuaire/notices?status=active"
+# The promise: no copy older than a publish by more than this.
+FRESH_WITHIN = 2.0
+
+pytestmark = pytest.mark.skipif(not os.path.exists(NGINX), reason="nginx not installed (Debian package nginx)")
+
+
+def bench_stack():
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import stack
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    return stack
+
+
+def free_port():
+    """A free loopback port, from the range given by RIVERAINS_TEST_PORTS ("8300-8349") when set
+    (machines shared by several people), otherwise any."""
+    wanted = os.environ.get("RIVERAINS_TEST_PORTS")
+    if wanted:
+        first, last = (int(p) for p in wanted.split("-"))
+        candidates = range(first, last + 1)
+    else:
+        candidates = [0]
+    for port in candidates:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free port in {wanted}")
+
+
+@pytest.fixture
+def nginx(live_server):
+    """The shipped configuration in front of the live test server; yields its base URL."""
+    stack = bench_stack()
+    workdir = Path(tempfile.mkdtemp(prefix="riverains-nginx-"))
+    os.chmod(workdir, 0o755)  # the workers run as nobody when the tests run as root
+    port = free_port()
+    conf = stack.nginx_config(workdir, live_server.thread.port, port, free_port(), workdir, workdir, workdir)
+    process = subprocess.Popen([NGINX, "-p", str(workdir), "-c", str(conf), "-e", str(workdir / "nginx-error.log")],
+                               start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            assert process.poll() is None, process.stderr.read().decode()
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "nginx did not start"
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGQUIT)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+class Answer:
+    def __init__(self, status, headers, body):
+        self.status, self.headers = status, headers
+        self.text = (gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body).decode()
+
+    @property
+    def cache(self):
+        return self.headers.get("X-Cache-Status")
+
+
+def get(base, path, **headers):
+    request = urllib.request.Request(base + path, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return Answer(response.status, response.headers, response.read())
+    except urllib.error.HTTPError as error:  # a 304 comes as an "error" from urllib
+        return Answer(error.code, error.headers, error.read())
+
+
+@pytest.mark.parametrize("path", [PAGE, JSON])
+def test_the_first_visitor_after_a_quiet_period_sees_the_last_publish(world, nginx, path):
+    answers = [get(nginx, path) for _ in range(4)]
+    # The copy is kept: served as it is, or after a 304 from the application when a slow machine
+    # let it expire (a copy lives 1 to 2 s).
+    assert answers[0].cache == "MISS" and {a.cache for a in answers[1:]} <= {"HIT", "REVALIDATED"}
+    assert "Torchage visible depuis Harfleur" not in answers[-1].text
+    # Nobody visits; a notice is published; the cached copy is left alone for a while. The old
+    # configuration (use_stale updating + background update) then handed the first visitor the
+    # old copy, however old.
+    ongoing(world, title="Torchage visible depuis Harfleur")
+    time.sleep(FRESH_WITHIN + 1)
+    first = get(nginx, path)
+    assert first.status == 200 and "Torchage visible depuis Harfleur" in first.text, first.cache
+
+
+@pytest.mark.parametrize("path", [PAGE, JSON])
+def test_during_visits_a_publish_shows_within_2_seconds(world, nginx, path):
+    assert get(nginx, path).status == 200  # a copy in the cache
+    ongoing(world, title="Bruit de soupape")
+    published = time.monotonic()
+    late = []
+    while (asked := time.monotonic()) < published + FRESH_WITHIN + 1:
+        answer = get(nginx, path)
+        if asked >= published + FRESH_WITHIN and "Bruit de soupape" not in answer.text:
+            late.append((round(asked - published, 2), answer.cache))
+        time.sleep(0.05)
+    assert late == []
+
+
+@pytest.mark.parametrize("path", [PAGE, JSON])
+def test_a_gzipped_copy_is_revalidated_with_its_weak_etag(world, nginx, path):
+    ongoing(world, title="Torchage")  # enough text for nginx to compress the JSON too
+    first = get(nginx, path, **{"Accept-Encoding": "gzip"})
+    assert first.headers["Content-Encoding"] == "gzip" and "Torchage" in first.text
+    etag = first.headers["ETag"]
+    assert etag.startswith('W/"')  # nginx's gzip weakened the application's ETag
+    again = get(nginx, path, **{"Accept-Encoding": "gzip", "If-None-Match": etag})
+    assert again.status == 304
+    # Once the copy has expired nginx asks the application, which answers 304 to the copy's ETag.
+    time.sleep(FRESH_WITHIN + 0.2)
+    revalidated = get(nginx, path, **{"Accept-Encoding": "gzip", "If-None-Match": etag})
+    assert revalidated.status == 304 and revalidated.cache == "REVALIDATED"
