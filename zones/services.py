@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from notices.models import Category, Notice, Perception, Revision, Status
 from riverains import wind as wind_interface
+from riverains.collation import french_key
 from territories.models import Commune, Site
 from territories.signals import territory_changed
 
@@ -112,7 +113,8 @@ def covered_communes(zone, communes, latitude):
                 best = max(best, inside / area if area else 0)
         if kinds:
             found.append({"code": code, "name": name, "kinds": kinds, "share": round(best, 3)})
-    return sorted(found, key=lambda c: (-c["share"], c["name"]))
+    # Ties (communes wholly inside) in French order: Épouville among the E, not after Sandouville.
+    return sorted(found, key=lambda c: (-c["share"], french_key(c["name"])))
 
 
 def compute(notice, now=None, forecast=None, settings=None, communes=None):

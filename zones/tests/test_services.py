@@ -263,3 +263,17 @@ def test_the_coordinator_tunes_the_ranges_and_the_next_zone_uses_them(client, wo
     blowing(world.site_a, "south-east")
     zone = services.current_zone(publish_odour(world))
     assert zone.area_km2 < 3  # a 2 km plume
+
+
+def test_communes_wholly_inside_are_named_in_french_order():
+    from shapely.geometry import box
+
+    from zones.geometry import Zone as ZoneShape
+
+    everywhere = box(0, 0, 10, 10)
+    zone = ZoneShape(geometry=everywhere, parts={"light": everywhere})
+    square = box(1, 1, 1.01, 1.01)
+    communes = [(code, name, square, 1.0) for code, name in
+                [("1", "Sandouville"), ("2", "Épouville"), ("3", "Étainhus"), ("4", "Harfleur")]]
+    names = [c["name"] for c in services.covered_communes(zone, communes, latitude=49.5)]
+    assert names == ["Épouville", "Étainhus", "Harfleur", "Sandouville"]
