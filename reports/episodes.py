@@ -7,7 +7,6 @@ then keeps those truly within the radius. Reports known only by their commune me
 reports of the same commune."""
 from datetime import timedelta
 
-from django.db import transaction
 from django.db.models import Q
 
 from territories.geo import distance_km
@@ -117,10 +116,3 @@ def sites_concerned(episode, provider=None):
         ranked.append((site, d, wind.is_upwind(blowing, centre[0], centre[1], site.latitude, site.longitude)))
     ranked.sort(key=lambda t: (not t[2], t[1]))
     return ranked, blowing
-
-
-def on_opened(episode):
-    """Tell the coordinators and the sites most likely concerned, once the report is stored."""
-    from .tasks import notify_episode
-
-    transaction.on_commit(lambda: notify_episode.enqueue(episode.pk))

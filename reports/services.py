@@ -20,7 +20,7 @@ from riverains.text import CONTROL, validate_multiline
 from territories.geo import distance_km, in_france
 from territories.models import Site
 
-from . import cells, conf, episodes, matching
+from . import cells, conf, episodes, matching, tasks
 from .models import Episode, EpisodeStatus, OdourDescriptor, Report, ReportKind, ReportMatch, ReportSettings
 
 COMMENT_LIMIT = 500
@@ -57,7 +57,8 @@ def submit(territory, data, client_ip, device_id=""):
             episode, opened = episodes.detect(report, rules)
             report.episode = episode
             if opened:
-                episodes.on_opened(episode)
+                # The coordinators and the sites most likely concerned, once the report is stored.
+                transaction.on_commit(lambda: tasks.notify_episode.enqueue(episode.pk))
     return report, matches
 
 
@@ -212,9 +213,7 @@ def explain_with(notice):
         )
         to_tell = [r.pk for r, _m in found if r.email]
         if to_tell:
-            from .tasks import tell_reporters_explained
-
-            transaction.on_commit(lambda: tell_reporters_explained.enqueue(notice.pk, to_tell))
+            transaction.on_commit(lambda: tasks.tell_reporters_explained.enqueue(notice.pk, to_tell))
     return ids
 
 
@@ -241,9 +240,7 @@ def close_episode(user, episode, explanation):
         episode.closed_at = timezone.now()
         episode.closed_by = user
         episode.save()
-        from .tasks import tell_reporters_closed
-
-        transaction.on_commit(lambda: tell_reporters_closed.enqueue(episode.pk))
+        transaction.on_commit(lambda: tasks.tell_reporters_closed.enqueue(episode.pk))
     return episode
 
 
