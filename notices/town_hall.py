@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from riverains.env import env
 from riverains.text import strip_controls
 from territories.models import Commune
 
@@ -143,5 +144,16 @@ def sms_keywords(commune):
 
 
 def sms_number(territory):
-    """The number residents text, when the territory has one (the SMS line's setting)."""
-    return getattr(territory, "sms_number", "") or ""
+    """The number residents text the keywords to: the territory's own in SMS_INBOUND_NUMBERS
+    ("seine-estuaire=06 12 34 56 78, etang-de-berre=…"), else SMS_INBOUND_NUMBER, the gateway's
+    number for every territory; "" when none is set (posters and pages then leave SMS out: a
+    keyword without a number helps nobody). Settings first (tests), then the environment."""
+    for name in ("SMS_INBOUND_NUMBERS", "SMS_INBOUND_NUMBER"):
+        value = getattr(settings, name, None)
+        value = env(name, "") if value is None else value
+        if name == "SMS_INBOUND_NUMBERS":
+            own = {slug.strip(): number for slug, _sep, number in (pair.partition("=") for pair in value.split(",")) if _sep}
+            value = own.get(territory.slug, "")
+        if value.strip():
+            return value.strip()
+    return ""

@@ -24,6 +24,14 @@ from notices.town_hall import sms_keywords, town_hall_text
 HARFLEUR = "76341"  # in Seine-Estuaire (X); site A's neighbouring communes include it, site B's do not
 MARTIGUES = "13056"  # in Étang de Berre (Y)
 A4_POINTS = (595.28, 841.89)
+SMS_LINE = "06 39 98 00 76"  # ARCEP keeps 06 39 98 xx xx for fiction
+
+
+@pytest.fixture(autouse=True)
+def sms_line(settings):
+    """The number residents text the keywords to (the SMS gateway's)."""
+    settings.SMS_INBOUND_NUMBER = SMS_LINE
+    settings.SMS_INBOUND_NUMBERS = ""
 
 
 def poster_url(territory=None, commune=HARFLEUR):
@@ -54,7 +62,7 @@ def test_the_poster_is_one_a4_page_with_the_number_the_keywords_and_a_qr_code_to
     box = reader.pages[0].mediabox
     assert (round(float(box.width), 1), round(float(box.height), 1)) == pytest.approx(A4_POINTS, abs=0.5)
     text = pdf_text(response.content)
-    for expected in ["0 800 00 76 00", "Harfleur", "INFO 76700 HARFLEUR", "ODEUR 76700 HARFLEUR", "ABO 76700 HARFLEUR",
+    for expected in ["0 800 00 76 00", "Harfleur", f"Par SMS au {SMS_LINE}", "INFO 76700 HARFLEUR", "ODEUR 76700 HARFLEUR", "ABO 76700 HARFLEUR",
                      "STOP", "AIDE", "BRUIT", "FUMEE", "LUMIERE", "VIBRATION", "FLAMME", "il n'alerte pas"]:
         assert expected in text, expected
     page_url = settings.SITE_URL + "/seine-estuaire/communes/76341/"
@@ -74,6 +82,21 @@ def test_long_names_and_texts_still_fit_on_one_page(world, tmp_path):
     pdf = poster.render_pdf(territory, commune)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     assert decode_qr(pdf, tmp_path) == [settings.SITE_URL + "/seine-estuaire/communes/76341/"]
+
+
+def test_without_an_sms_number_the_poster_leaves_the_keywords_out_and_the_kit_says_why(client, world, settings):
+    settings.SMS_INBOUND_NUMBER = ""
+    client.force_login(world.coordinator_x)
+    text = pdf_text(client.get(poster_url()).content)
+    assert "0 800 00 76 00" in text and "INFO" not in text and "Par SMS" not in text
+    page = client.get(reverse("console:kit_commune", args=["seine-estuaire", HARFLEUR])).content.decode()
+    assert "Aucun numéro pour les SMS des riverains n'est configuré" in page
+
+
+def test_a_territory_may_have_its_own_sms_number(world, settings):
+    settings.SMS_INBOUND_NUMBERS = "etang-de-berre=06 39 98 00 13, seine-estuaire = 06 39 98 00 77"
+    assert poster.context(world.x, world.x.communes.get(code=HARFLEUR))["sms_number"] == "06 39 98 00 77"
+    assert poster.context(world.y, world.y.communes.get(code=MARTIGUES))["sms_number"] == "06 39 98 00 13"
 
 
 def test_operators_text_on_the_poster_is_text_not_markup(world):

@@ -55,11 +55,13 @@ def test_the_communes_page_lists_its_notices_current_first(client, notices):
     assert document.cssselect(f'#recents #message-{notices["ended"].pk}')
 
 
-def test_the_page_says_how_else_to_be_told(client, world):
+def test_the_page_says_how_else_to_be_told(client, world, settings):
+    settings.SMS_INBOUND_NUMBER = "06 39 98 00 76"
     document = html.fromstring(page(client).content)
     keywords = [dt.text_content() for dt in document.cssselect(".sms-keywords dt")]
     # Gonfreville-l'Orcher shares 76700: the name tells them apart.
     assert keywords == ["INFO 76700 HARFLEUR", "ODEUR 76700 HARFLEUR", "ABO 76700 HARFLEUR", "STOP", "AIDE"]
+    assert "Par SMS au 06 39 98 00 76" in document.cssselect("#rester-informe h3")[0].text_content()
     hrefs = [a.get("href") for a in document.cssselect("a")]
     assert reverse("feeds:commune_rss", args=["seine-estuaire", HARFLEUR]) in hrefs
     assert reverse("relay:subscribe", args=["seine-estuaire"]) + "?commune=Harfleur" in hrefs
