@@ -38,6 +38,7 @@ def setup_django(workdir):
         "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
         "MEDIA_ROOT": str(workdir / "media"),
         "LOG_LEVEL": "WARNING",
+        "SMS_INBOUND_NUMBER": "06 39 98 00 76",  # so that the posters carry the SMS keywords
     })
     import django
 
@@ -60,6 +61,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=5, help="posters per commune")
     parser.add_argument("--no-report", action="store_true", help="print only, do not write bench/KIT.md")
     args = parser.parse_args()
+    load_at_start = " ".join(f"{x:.1f}" for x in os.getloadavg())
 
     with tempfile.TemporaryDirectory(prefix="riverains-kit-bench-") as tmp:
         workdir = Path(tmp)
@@ -121,6 +123,7 @@ def main():
     described = machine()
     described.pop("espeak-ng", None)
     described.pop("sox", None)
+    described = {"Load average at the start of the run (1, 5, 15 min)": load_at_start, **described}
     described["WeasyPrint"] = __import__("weasyprint").__version__
     described["segno"] = __import__("segno").__version__
     described["zbarimg"] = subprocess.run(["zbarimg", "--version"], capture_output=True, text=True).stdout.strip()
@@ -143,8 +146,9 @@ Machine (shared with other work while measuring: see the load average):
 
 {machine_lines}
 
-Reading: a poster takes well under a second once WeasyPrint is loaded, and about a second more
-for the first one of a process. The console's worker answers it within the request; nothing to
+Reading: a poster takes well under a second once WeasyPrint is loaded, and one to two seconds
+for the first one of a process (on this machine, shared by several jobs at the time: see the load
+average, for 2 cores). The console's worker answers it within the request; nothing to
 queue.
 """, encoding="utf-8")
     print(f"\nWritten to {REPORT.relative_to(ROOT)}")
