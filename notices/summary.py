@@ -86,10 +86,12 @@ class Summary:
             {"s": self, "level": heading_level, "heading_id": heading_id or f"resume-{self.language}"},
         )
 
-    def text(self):
-        """Plain text, a few short sentences, "what to do" first: e-mail, CAP, phone, feeds."""
+    def text(self, note=True):
+        """Plain text, a few short sentences, "what to do" first: e-mail, CAP, phone, feeds.
+        `note=False` leaves out the closing note (translated, French text, Paris time), which the
+        phone line says once for all notices."""
         with translation.override(self.language):
-            return render_to_string("notices/summary.txt", {"s": self}).strip()
+            return render_to_string("notices/summary.txt", {"s": self, "note": note}).strip()
 
 
 def summarize(snapshot, language, site_commune="", now=None):

@@ -31,6 +31,11 @@ def espeak_voice():
     return _get("ESPEAK_VOICE", "fr-fr") or "fr-fr"
 
 
+def espeak_english_voice():
+    """The voice of the phone line's English summary (issue 16)."""
+    return _get("ESPEAK_ENGLISH_VOICE", "en-gb") or "en-gb"
+
+
 def espeak_rate():
     """Words per minute: a little slower than espeak's 175, easier to follow on a phone."""
     return int(getattr(settings, "ESPEAK_RATE", env_int("ESPEAK_RATE", 145)))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<slug:territory>/bulletin.mp3", views.bulletin_file, {"name": "bulletin.mp3"}, name="bulletin_mp3"),
     path("<slug:territory>/bulletin.txt", views.bulletin_file, {"name": "bulletin.txt"}, name="bulletin_text"),
     path("<slug:territory>/rubriques/<slug:name>.wav", views.section_file, name="section"),
+    path("<slug:territory>/anglais/<slug:name>.wav", views.english_file, name="english"),  # issue 16
     path("<slug:territory>/messages/<int:pk>.mp3", views.notice_file, {"ext": "mp3"}, name="notice_audio"),
     path("<slug:territory>/messages/<int:pk>.txt", views.notice_file, {"ext": "txt"}, name="notice_text"),
 ]

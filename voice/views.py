@@ -17,7 +17,7 @@ from notices.models import Notice
 from riverains.http import conditional
 from territories.models import Territory
 
-from . import conf
+from . import conf, english
 from .services import NOTICE_PART, PHONE_SECTIONS, ensure_bulletin, ensure_clip, territory_dir
 
 CONTENT_TYPES = {
@@ -134,6 +134,15 @@ def section_file(request, territory, name):
     if f"{name}.wav" not in bulletin.files:  # a notice no longer current: its old file is not served
         raise Http404
     return serve(request, territory_dir(territory) / f"{name}.wav")
+
+
+@require_safe
+def english_file(request, territory, name):
+    """The English key's recordings (issue 16): the summary ("resume") and the menu's prompt."""
+    if name not in ("resume", "menu"):
+        raise Http404
+    territory = _territory(territory)
+    return serve(request, english.ensure_english(territory) if name == "resume" else english.ensure_prompt(territory))
 
 
 @require_safe

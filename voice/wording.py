@@ -280,6 +280,12 @@ def _who(notice):
     return f"{spoken_name(notice.site.name)}, {at_commune(notice.site.commune.name)},"
 
 
+def what_to_do(notice):
+    """'Que faire ? Rien : ce n'est pas une alerte.' (the notice's line, else its category's)."""
+    line = getattr(notice, "what_to_do_line", "")
+    return _("Que faire ? %(line)s") % {"line": _sentence(line)} if line else ""
+
+
 def notice_sentence(notice, now):
     """One notice as a person would say it, relative to `now`."""
     start, end = notice.starts_at, notice.ended_at or notice.expected_end_at
@@ -306,6 +312,8 @@ def notice_sentence(notice, now):
     activity = ACTIVITY.get(notice.category, ACTIVITY["autre"])[tense]
     parts = [
         f"{when}, {_who(notice)} {activity}.",
+        # Once the caller knows which activity this is, what to do comes before any detail (issue 16).
+        what_to_do(notice) if tense != OVER else "",
         _perceptions(notice.perceptions, tense),
         _sentence(notice.title),
         _sentence(notice.body),
