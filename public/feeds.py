@@ -419,7 +419,8 @@ def _event(notice):
     # rows stored before the forms refused them are cleaned here.
     event.add("summary", plain_text(notice.title))
     reason = f"Motif : {notice.public_reason}" if notice.public_reason else ""
-    event.add("description", plain_text("\n\n".join(p for p in [notice.body, notice.impact, reason] if p)))
+    todo = f"Que dois-je faire ? {notice.what_to_do_line}"  # first, as on every channel (issue 16)
+    event.add("description", plain_text("\n\n".join(p for p in [todo, notice.body, notice.impact, reason] if p)))
     event.add("location", plain_text(f"{notice.site.name}, {notice.site.commune.name}"))
     event.add("geo", (float(notice.site.latitude), float(notice.site.longitude)))
     event.add("categories", [_label(Category, notice.category)])

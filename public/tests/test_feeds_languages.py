@@ -71,3 +71,16 @@ def test_atom_entry_says_what_to_do_first_and_carries_the_summaries(client, worl
     assert set(languages) == {"en", "ar", "es", "pt", "tr"}
     assert languages["ar"].get("dir") == "rtl"
     assert "Olor" in "".join(languages["es"].itertext())
+
+
+def test_the_calendar_event_says_what_to_do_first(client, world):
+    from datetime import timedelta
+
+    import icalendar
+    from django.utils import timezone
+
+    notice = world.publish(category=Category.DRILL, starts_at=timezone.now() + timedelta(hours=2))
+    calendar = icalendar.Calendar.from_ical(client.get("/seine-estuaire/planned.ics").content)
+    [event] = calendar.walk("VEVENT")
+    assert str(event["description"]).startswith("Que dois-je faire ? Rien : c'est un exercice, pas une alerte.\n\n")
+    assert notice.body in str(event["description"])
