@@ -90,6 +90,7 @@ def test_the_page_exists_in_english(client, world):
 def test_the_feed_is_rss_with_the_communes_notices_only(client, notices):
     response = feed(client)
     assert response.status_code == 200 and response["Content-Type"] == "application/rss+xml; charset=utf-8"
+    assert response["Access-Control-Allow-Origin"] == "*"  # a town hall's page may read it
     parsed = feedparser.parse(response.content)
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.version == "rss20"

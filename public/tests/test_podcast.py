@@ -36,6 +36,7 @@ def test_the_podcast_feed_is_rss_with_the_tags_podcast_apps_expect(client, world
     world.publish(title="Torchage & fumée < 5 min")
     response = podcast(client)
     assert response.status_code == 200 and response["Content-Type"] == "application/rss+xml; charset=utf-8"
+    assert response["Access-Control-Allow-Origin"] == "*"  # open data, like the other feeds
     root = etree.fromstring(response.content)
     assert root.tag == "rss" and root.get("version") == "2.0" and root.nsmap["itunes"] == ITUNES
     channel = root.find("channel")
