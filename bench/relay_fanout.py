@@ -10,9 +10,19 @@ per delivery: unlike wall-clock figures, barely moved by other programs on the m
 Appends the figures to bench/RELAY.md.
 
     .venv/bin/python bench/relay_fanout.py --subscriptions 10000
-    .venv/bin/python bench/relay_fanout.py --channel push --subscriptions 100000"""
+    .venv/bin/python bench/relay_fanout.py --channel push --subscriptions 100000
+
+Issue 14 additions: --smtp HOST:PORT hands the e-mails to a real mail server instead of the
+sink (Postfix on loopback, accepting and discarding: see bench/RELAY.md), and --mta-log reads
+its log afterwards to count, per recipient, the messages it accepted; --mta-pid adds the mail
+server's own CPU (its master process and every child it reaped). --connections sets
+RELAY_EMAIL_CONNECTIONS / RELAY_PUSH_CONNECTIONS; --code runs another checkout of the project
+(e.g. `git archive` of the previous commit) under the same benchmark, for a before/after in one
+run; --sink-port chooses the sink's port."""
 import argparse
+import json
 import os
+import re
 import platform
 import resource
 import signal
@@ -20,28 +30,66 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 
 
-def start_sink(kind, tmp):
+def start_sink(kind, tmp, port=0):
     from relay.tests.conftest import free_port
 
-    port = free_port()
-    count_file = Path(tmp) / f"{kind}.count"
-    process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "relay_sink.py"), kind, str(port), str(count_file)],
-                               stdout=subprocess.PIPE, text=True)
+    port = port or free_port()
+    count_file, recipients_file = Path(tmp) / f"{kind}.count", Path(tmp) / f"{kind}.json"
+    process = subprocess.Popen([sys.executable, str(HERE / "relay_sink.py"), kind, str(port), str(count_file),
+                                str(recipients_file)], stdout=subprocess.PIPE, text=True)
     assert process.stdout.readline().strip() == "ready"
     return process, port, count_file
 
 
 def stop_sink(process, count_file):
     process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
-    return int(count_file.read_text())
+    process.wait(timeout=60)
+    return int(count_file.read_text()), json.loads(count_file.with_suffix(".json").read_text())
+
+
+def process_cpu(pid, children=True):
+    """CPU seconds of a process (user + system), with those of the children it has reaped."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = sum(int(v) for v in fields[11:15 if children else 13])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def mta_cpu(master_pid):
+    """The mail server's CPU: its master (with every child it has reaped) and the live children."""
+    total = process_cpu(master_pid)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if Path(f"/proc/{entry.name}/stat").read_text().rsplit(")", 1)[1].split()[1] == str(master_pid):
+                    total += process_cpu(int(entry.name))
+            except (OSError, IndexError):
+                pass
+    return total
+
+
+def mta_log_size(path):
+    return Path(path).stat().st_size if path else 0
+
+
+def mta_recipients(path, offset):
+    """Recipients of the messages the MTA delivered (its log since `offset`): {address: count}."""
+    counted = {}
+    with open(path, "rb") as log:
+        log.seek(offset)
+        for line in log:
+            # Delivered (queue, then the discard transport), or discarded at the door (smtpd's DISCARD).
+            found = re.search(rb" to=<([^>]+)>.* status=sent|DISCARD action; from=<[^>]*> to=<([^>]+)>", line)
+            if found:
+                address = (found.group(1) or found.group(2)).decode()
+                counted[address] = counted.get(address, 0) + 1
+    return counted
 
 
 def make_subscriptions(world, channel, count, port):
@@ -105,7 +153,16 @@ def main():
     parser.add_argument("--channel", choices=["email", "push"], default="email")
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--smtp", default="", help="HOST:PORT of a real mail server instead of the sink")
+    parser.add_argument("--mta-log", default="", help="the mail server's log, to count recipients")
+    parser.add_argument("--mta-pid", type=int, default=0, help="the mail server's master process")
+    parser.add_argument("--connections", type=int, default=0)
+    parser.add_argument("--code", default=str(ROOT), help="the checkout of the project to measure")
+    parser.add_argument("--sink-port", type=int, default=0)
+    parser.add_argument("--label", default="")
     args = parser.parse_args()
+    sys.path.insert(0, args.code)
+    os.chdir(args.code)
 
     tmp = tempfile.mkdtemp(prefix="relay-bench-")
     os.environ["RIVERAINS_DEV"] = "1"
@@ -124,8 +181,15 @@ def main():
     from relay.sender import send_pending
     from riverains.testing import build_world
 
-    sink, port, count_file = start_sink("smtp" if args.channel == "email" else "http", tmp)
-    settings.EMAIL_PORT = port
+    sink = None
+    if args.smtp:
+        settings.EMAIL_HOST, port = args.smtp.rsplit(":", 1)
+        settings.EMAIL_PORT = int(port)
+    else:
+        sink, port, count_file = start_sink("smtp" if args.channel == "email" else "http", tmp, args.sink_port)
+        settings.EMAIL_PORT = port
+    if args.connections:
+        settings.RELAY_EMAIL_CONNECTIONS = settings.RELAY_PUSH_CONNECTIONS = args.connections
     settings.RELAY_ALLOW_PRIVATE_WEBHOOKS = True
     if args.channel == "push":
         vapid_settings(settings)
@@ -139,22 +203,45 @@ def main():
     queue_seconds = time.perf_counter() - started
     queued = Delivery.objects.count()
 
+    load = " / ".join(f"{v:.1f}" for v in os.getloadavg())
+    log_offset = mta_log_size(args.mta_log)
+    server_started = mta_cpu(args.mta_pid) if args.mta_pid else process_cpu(sink.pid) if sink else 0.0
     started, cpu_started = time.perf_counter(), cpu_seconds()
     stats = send_pending(batch_size=args.batch_size)
     deliver_seconds = time.perf_counter() - started
     # The worker's own CPU time: what a delivery costs, whatever else the machine is running.
     deliver_cpu = cpu_seconds() - cpu_started
-    received = stop_sink(sink, count_file)
+    server_cpu = (mta_cpu(args.mta_pid) if args.mta_pid else process_cpu(sink.pid) if sink else 0.0) - server_started
+    if sink is not None:
+        received, recipients = stop_sink(sink, count_file)
+    else:
+        deadline = time.monotonic() + 120  # the MTA delivers (discards) what it accepted, then logs it
+        recipients = {}
+        while time.monotonic() < deadline:
+            recipients = mta_recipients(args.mta_log, log_offset)
+            if sum(recipients.values()) >= stats.sent:
+                break
+            time.sleep(1)
+        received = sum(recipients.values())
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    expected = {f"r{i}@example.test" if args.channel == "email" else f"/push/{i}" for i in range(args.subscriptions)}
+    twice = sum(1 for v in recipients.values() if v > 1)
+    missing = len(expected - set(recipients))
+    exactly_once = "yes" if not twice and not missing and len(recipients) == len(expected) else "NO"
 
     vendor = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
+    receiver = f"Postfix {args.smtp}" if args.smtp else ("aiosmtpd sink" if args.channel == "email" else "aiohttp sink")
+    label = f" ({args.label})" if args.label else ""
     line = (
-        f"| {datetime.now():%Y-%m-%d %H:%M} | {vendor} | {args.channel} | {args.subscriptions} | {queued} "
+        f"| {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC | {load} | {vendor} | {args.channel}{label} | {receiver} "
+        f"| {args.connections or 'default'} | {args.subscriptions} | {queued} "
         f"| {queue_seconds:.2f} s | {deliver_seconds:.1f} s | {stats.sent / deliver_seconds:.0f} /s | {received} "
-        f"| {peak_mb:.0f} MB | {deliver_cpu:.1f} s | {1000 * deliver_cpu / max(stats.sent, 1):.2f} ms |"
+        f"| {twice} / {missing} | {exactly_once} "
+        f"| {peak_mb:.0f} MB | {deliver_cpu:.1f} s | {1000 * deliver_cpu / max(stats.sent, 1):.3f} ms "
+        f"| {1000 * server_cpu / max(stats.sent, 1):.3f} ms |"
     )
     print(line)
-    report = ROOT / "bench" / "RELAY.md"
+    report = HERE / "RELAY.md"
     with report.open("a", encoding="utf-8") as f:
         f.write(line + "\n")
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")

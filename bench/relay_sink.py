@@ -2,7 +2,7 @@
 measured does not share a GIL with them.
 
     python bench/relay_sink.py smtp PORT COUNT_FILE [RECIPIENTS_FILE]   # aiosmtpd: accepts every message
-    python bench/relay_sink.py http PORT COUNT_FILE                     # aiohttp: answers 201 to every POST (push)
+    python bench/relay_sink.py http PORT COUNT_FILE [RECIPIENTS_FILE]   # aiohttp: answers 201 to every POST (push)
 
 On SIGTERM the number of messages accepted is written to COUNT_FILE and, when RECIPIENTS_FILE is
 given, a JSON object {recipient: messages received} to it (bench/fanout_scaling.py checks with
@@ -52,6 +52,7 @@ def main():
         async def accept(request):
             await request.read()
             count["n"] += 1
+            per_recipient[request.path] = per_recipient.get(request.path, 0) + 1
             return web.Response(status=201)
 
         app = web.Application()

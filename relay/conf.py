@@ -1,16 +1,12 @@
 """Relay settings: read from Django settings first (tests override them there), then from the
-environment, with defaults that are safe for a laptop demo."""
+environment, with defaults that are safe for a laptop demo (riverains.env.setting, the one
+style of every app)."""
 from email.utils import parseaddr
 
 from django.conf import settings
 
 from riverains.env import env, env_bool, env_int
-
-
-def _get(name, reader, default):
-    if hasattr(settings, name):
-        return getattr(settings, name)
-    return reader(name, default)
+from riverains.env import setting as _get
 
 
 def kannel_url():
@@ -93,6 +89,17 @@ def unsubscribe_email():
 
 def batch_size():
     return _get("RELAY_BATCH_SIZE", env_int, 200)
+
+
+def email_connections():
+    """SMTP connections one worker keeps open at once, each in its own thread: a mail server
+    answers each message after writing it to disk, so several in flight fill the waits."""
+    return _get("RELAY_EMAIL_CONNECTIONS", env_int, 8)
+
+
+def push_connections():
+    """Web push requests one worker has in flight at once (one HTTP keep-alive pool per thread)."""
+    return _get("RELAY_PUSH_CONNECTIONS", env_int, 16)
 
 
 def max_attempts():

@@ -19,7 +19,9 @@ That is the at-least-once bound: a worker killed before it wrote its outcomes se
 it had sent of the batch in flight — duplicates only after a crash, at most one batch
 (RELAY_BATCH_SIZE) per crash, never more. A worker stopped by an exception still writes them."""
 import logging
+import queue
 import random
+import threading
 import time
 import uuid
 from collections import defaultdict
@@ -27,13 +29,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils import timezone, translation
+
+from notices.models import Revision
 
 from . import conf
 from .channels import get_channel
 from .channels.base import PermanentError, TransientError
-from .models import FORGET_ADDRESS_ONCE_SENT, ChannelKind, Delivery, DeliveryStatus, Digest, MessageKind
+from .models import FORGET_ADDRESS_ONCE_SENT, ChannelKind, Delivery, DeliveryStatus, Digest, MessageKind, Subscription
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=6)
@@ -106,9 +110,12 @@ def claim(size, now=None):
         Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(
             status=DeliveryStatus.SENDING, claim_id=claim_id, claimed_at=timezone.now(), lease_until=lease_end()
         )
+    # A fan-out's rows share one revision and one territory: each is read (and its snapshot
+    # parsed) once for the batch, not once per row.
     batch = list(
         Delivery.objects.filter(claim_id=claim_id)
-        .select_related("subscription__territory", "revision__notice__territory")
+        .select_related("subscription")
+        .prefetch_related("subscription__territory", Prefetch("revision", Revision.objects.select_related("notice__territory")))
         .order_by("priority", "pk")
     )
     return claim_id, batch
@@ -176,18 +183,96 @@ def send_batch(claim_id, batch, stats, now, stop=None):
 
 
 def _send_channel(kind, deliveries, outcomes, lease):
+    groups = list(_groups(kind, deliveries))
     channel = get_channel(kind)
+    # Notices go through several connections at once where the channel allows it; the other
+    # messages (confirmations…) are built from the database, which only this thread may use.
+    parallel = [g for g in groups if g[0].kind == MessageKind.NOTICE] if channel.lanes() > 1 else []
+    serial = [g for g in groups if g[0].kind != MessageKind.NOTICE] if parallel else groups
+    if serial:
+        _send_serial(channel, serial, outcomes, lease)
+    if parallel:
+        _send_parallel(kind, parallel, min(channel.lanes(), len(parallel)), outcomes, lease, channel.cache)
+
+
+def _send_serial(channel, groups, outcomes, lease):
     try:
         channel.open()
     except TransientError as e:
-        outcomes.retry(deliveries, str(e))
+        outcomes.retry([d for group in groups for d in group], str(e))
         return
     try:
-        for group in _groups(kind, deliveries):
+        for group in groups:
             lease.keep()
             _send_group(channel, group, outcomes)
     finally:
         channel.close()
+
+
+def _send_parallel(kind, groups, lanes, outcomes, lease, cache):
+    """`lanes` threads, each with its own channel (its SMTP connection, its HTTP pool), take the
+    groups from one queue: each group is sent by exactly one of them. This thread keeps the lease
+    meanwhile; when it must stop (SIGTERM, lease lost), the lanes stop after their current
+    message and what they had not taken stays "sending" for send_batch to hand back or leave."""
+    waiting = queue.SimpleQueue()
+    # One subscriber's messages go through one lane, in order: an update never overtakes the
+    # notice it updates, nor a cancellation the update.
+    by_subscriber = defaultdict(list)
+    for group in groups:
+        by_subscriber[group[0].subscription_id].append(group)
+    for share in by_subscriber.values():
+        waiting.put(share)
+    stopping = threading.Event()
+    refused = []  # why a lane could not open its connection
+    died = []  # what killed a lane (SystemExit…): the worker stops as the serial path would
+
+    def lane():
+        channel = get_channel(kind)
+        channel.cache = cache  # each revision's message built once for all the lanes
+        try:
+            channel.open()
+        except TransientError as e:
+            refused.append(str(e))
+            return
+        try:
+            while not stopping.is_set():
+                try:
+                    share = waiting.get_nowait()
+                except queue.Empty:
+                    return
+                for group in share:
+                    if stopping.is_set() or (lease.stop is not None and lease.stop()):  # a flag, no query
+                        stopping.set()
+                        break
+                    _send_group(channel, group, outcomes)
+        except BaseException as e:
+            died.append(e)
+            stopping.set()
+        finally:
+            channel.close()
+
+    threads = [threading.Thread(target=lane, name=f"relay-{kind}-{n}", daemon=True) for n in range(lanes)]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(timeout=0.2)
+                lease.keep()
+    except BaseException:
+        stopping.set()
+        for thread in threads:
+            thread.join()
+        raise
+    if died:
+        raise died[0]
+    if stopping.is_set():  # asked to stop: what no lane sent goes back (send_batch)
+        raise StopRequested(lease.claim_id)
+    left = []  # no lane could open a connection: the groups wait for the next attempt
+    while not waiting.empty():
+        left += [delivery for group in waiting.get_nowait() for delivery in group]
+    if left:
+        outcomes.retry(left, refused[0] if refused else "aucune connexion")
 
 
 def _groups(kind, deliveries):
@@ -224,6 +309,8 @@ def _send_group(channel, group, outcomes):
         outcomes.retry(group, str(e))
     except PermanentError as e:
         outcomes.fail(group, str(e))
+        if e.subscription_gone:  # e.g. a push endpoint the browser dropped: deleted with the outcomes
+            outcomes.gone.append(first.subscription_id)
     except Exception as e:  # a bug in a channel must not stop the others: retried, then recorded
         logger.exception("relay: channel %s crashed", channel.kind)
         outcomes.retry(group, f"erreur interne : {e.__class__.__name__}")
@@ -234,7 +321,8 @@ def _send_group(channel, group, outcomes):
 class Outcomes:
     """What happened to each delivery of (a channel's part of) a batch, written at the end with
     one UPDATE per outcome: the sent rows together, retries and failures grouped by attempt
-    number and reason, deferrals by the time they wait for."""
+    number and reason, deferrals by the time they wait for. The channel's lanes (threads) add to
+    it at once, hence the lock; only record() touches the database, from the worker's thread."""
 
     CHUNK = 5000  # ids per "IN (…)": far below SQLite's and PostgreSQL's parameter limits
 
@@ -245,8 +333,14 @@ class Outcomes:
         self.failures = defaultdict(list)  # (attempts, reason) → ids
         self.deferrals = defaultdict(list)  # next attempt → ids
         self.forget_ids = []  # rows whose address was given for this one message
+        self.gone = []  # subscriptions the gateway says no longer exist
+        self.lock = threading.Lock()
 
     def sent(self, group, seconds):
+        with self.lock:
+            self._sent(group, seconds)
+
+    def _sent(self, group, seconds):
         self.sent_ids += [d.pk for d in group]
         self._forget(group)
         self.sent_seconds += seconds
@@ -255,6 +349,10 @@ class Outcomes:
             self.stats.by_channel[delivery.channel] += 1
 
     def retry(self, group, reason):
+        with self.lock:
+            self._retry(group, reason)
+
+    def _retry(self, group, reason):
         for delivery in group:
             attempts = delivery.attempts + 1
             if attempts >= conf.max_attempts():
@@ -266,6 +364,10 @@ class Outcomes:
                 self.stats.retried += 1
 
     def fail(self, group, reason):
+        with self.lock:
+            self._fail(group, reason)
+
+    def _fail(self, group, reason):
         self._forget(group)
         for delivery in group:
             self.failures[(delivery.attempts + 1, reason[:500])].append(delivery.pk)
@@ -276,6 +378,10 @@ class Outcomes:
         self.forget_ids += [d.pk for d in group if d.kind in FORGET_ADDRESS_ONCE_SENT]
 
     def defer(self, group, later):
+        with self.lock:
+            self._defer(group, later)
+
+    def _defer(self, group, later):
         self.deferrals[later] += [d.pk for d in group]
         self.stats.deferred += len(group)
 
@@ -296,6 +402,8 @@ class Outcomes:
                 self._update(ids, status=DeliveryStatus.PENDING, next_attempt_at=later)
             if self.forget_ids:
                 Delivery.objects.filter(pk__in=self.forget_ids).update(address="")
+            if self.gone:
+                Subscription.objects.filter(pk__in=self.gone).delete()
 
     def _update(self, ids, **fields):
         """Only rows this worker still owns (one may have been released and claimed again)."""

@@ -1,6 +1,8 @@
 """The interface every channel implements, like healthchecks' transports: a channel sends one
 delivery or says why it could not, as a TransientError (try again later) or a PermanentError
 (record the reason, never retry)."""
+import threading
+
 from django.conf import settings
 
 from .. import messages
@@ -11,7 +13,28 @@ class TransientError(Exception):
 
 
 class PermanentError(Exception):
-    """The address is refused or gone: recorded for the coordinator, never retried."""
+    """The address is refused or gone: recorded for the coordinator, never retried. With
+    subscription_gone, the sender deletes the subscription too (a push endpoint that expired)."""
+
+    def __init__(self, *args, subscription_gone=False):
+        super().__init__(*args)
+        self.subscription_gone = subscription_gone
+
+
+class BatchCache:
+    """Built once per batch, whichever lane asks first; the others wait for it."""
+
+    def __init__(self):
+        self.built, self.lock = {}, threading.RLock()  # a build may ask for another
+
+    def get(self, key, build):
+        try:
+            return self.built[key]
+        except KeyError:
+            with self.lock:
+                if key not in self.built:
+                    self.built[key] = build()
+                return self.built[key]
 
 
 class Channel:
@@ -19,14 +42,24 @@ class Channel:
 
     kind = ""
 
+    @property
+    def cache(self):
+        """What this batch builds once (relay.sender gives every lane of a batch the same)."""
+        return self.__dict__.setdefault("_cache", BatchCache())
+
+    @cache.setter
+    def cache(self, shared):
+        self.__dict__["_cache"] = shared
+
     def message(self, revision, language=settings.LANGUAGE_CODE):
         """What a revision says, in `language`: built once per batch, so that a fan-out to
         thousands of subscribers formats each revision once per language, not once per delivery."""
-        built = self.__dict__.setdefault("_messages", {})
-        key = (revision.pk, language)
-        if key not in built:
-            built[key] = messages.for_revision(revision, language)
-        return built[key]
+        return self.cache.get(("message", revision.pk, language), lambda: messages.for_revision(revision, language))
+
+    def lanes(self):
+        """How many instances of this channel may send a batch's notices at once, each in its own
+        thread (relay.sender): their notify() then must not use the database."""
+        return 1
 
     def open(self):
         """Called once before a batch (e.g. to open one SMTP connection for all of it)."""

@@ -1,11 +1,25 @@
 """E-mail through Django's mail backend (SMTP by default; django-anymail providers plug in as
 EMAIL_BACKEND). Plain text and accessible HTML, RFC 8058 one-click unsubscribe. Each e-mail is
-in its subscriber's language (Subscription.language)."""
+in its subscriber's language (Subscription.language).
+
+A fan-out is cheap per subscriber: the templates are rendered once per revision and language,
+and with Django's SMTP backend the whole MIME message is composed once too (`Composed`): each
+subscriber's e-mail is those bytes with their address, their Message-ID and their own links
+put in. The sender runs several of these channels at once (RELAY_EMAIL_CONNECTIONS), one SMTP
+connection each."""
+import re
 import secrets
 import smtplib
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import sanitize_address
+from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -13,7 +27,7 @@ from django.utils.translation import gettext as _
 from riverains.templatetags.riverains import colon
 from riverains.text import header_text
 
-from .. import messages, transactional
+from .. import conf, messages, transactional
 from .base import Channel, PermanentError, TransientError
 
 
@@ -22,7 +36,9 @@ class EmailChannel(Channel):
 
     def __init__(self):
         self.connection = None
-        self._rendered = {}  # the templates rendered once per batch too (see build_email)
+
+    def lanes(self):
+        return conf.email_connections()
 
     def open(self):
         self.connection = get_connection(fail_silently=False)
@@ -47,18 +63,44 @@ class EmailChannel(Channel):
         """One e-mail for one or several revisions (a daily digest) to one subscriber."""
         subscription = deliveries[0].subscription
         items = [self.message(d.revision, subscription.language) for d in deliveries]
-        message = build_email(subscription, items, self._rendered)
+        smtp = self._smtp()
+        composed = self._compose(subscription.language, items) if smtp is not None else None
+        if composed is not None and SIMPLE_ADDRESS.fullmatch(subscription.address):
+            territory, language = subscription.territory, subscription.language
+            links = self.cache.get(("links", territory.pk, language), lambda: LinkForms(territory.slug, language))
+            raw = composed.fill(subscription.address, links.of(subscription))
+            with self._errors():
+                smtp.sendmail(composed.sender, [subscription.address], raw)
+            return
+        message = build_email(subscription, items, self.cache.get("rendered", dict))
         self._send(message)
 
     def send_message(self, delivery):
         self._send(transactional.build(delivery))
 
+    def _smtp(self):
+        """The smtplib connection when mail leaves through Django's own SMTP backend (composed
+        bytes may then go as they are); None for other backends (a provider, tests' locmem)."""
+        if self.connection is None:
+            self.open()
+        return self.connection.connection if isinstance(self.connection, SMTPBackend) else None
+
+    def _compose(self, language, items):
+        key = ("composed", language, tuple((m.notice_id, m.revision_number) for m in items))
+        return self.cache.get(key, lambda: Composed.build(items, language, self.cache.get("rendered", dict)))
+
     def _send(self, message):
         if self.connection is None:
             self.open()
         message.connection = self.connection
-        try:
+        with self._errors():
             message.send()
+
+    @contextmanager
+    def _errors(self):
+        """What the SMTP server said, as the sender's TransientError or PermanentError."""
+        try:
+            yield
         except smtplib.SMTPRecipientsRefused as e:
             codes = [code for code, _msg in e.recipients.values()]
             if all(500 <= code < 600 for code in codes):
@@ -105,26 +147,133 @@ def build_email(subscription, items, rendered=None):
 
     `rendered` keeps the templates rendered for a batch: in a fan-out, they are rendered once per
     (revisions, language) and each e-mail only gets its subscriber's links put in."""
+    links = Links(
+        manage=messages.manage_url(subscription),
+        unsubscribe=messages.unsubscribe_url(subscription),  # language-neutral: mail clients POST to it
+        mailto=messages.unsubscribe_mailto(subscription),
+    )
+    return _email(subscription.address, subscription.language, items, rendered, links, links.escaped())
+
+
+@dataclass
+class Links:
+    """A subscriber's own links, as they appear in the text part and the headers."""
+
+    manage: str
+    unsubscribe: str
+    mailto: str
+
+    def escaped(self):
+        """The same, as they appear in the HTML part."""
+        return Links(escape(self.manage), escape(self.unsubscribe), escape(self.mailto))
+
+
+def _email(address, language, items, rendered, links, html_links, headers=()):
     rendered = {} if rendered is None else rendered
-    key = (subscription.language, tuple((m.notice_id, m.revision_number) for m in items))
+    key = (language, tuple((m.notice_id, m.revision_number) for m in items))
     if key not in rendered:
-        rendered[key] = render(items, subscription.language)
+        rendered[key] = render(items, language)
     subject, text, html = rendered[key]
-    manage = messages.manage_url(subscription)
-    unsubscribe = messages.unsubscribe_url(subscription)  # language-neutral: mail clients POST to it
-    text = text.replace(MANAGE_SLOT, manage).replace(UNSUBSCRIBE_SLOT, unsubscribe)
-    html = html.replace(MANAGE_SLOT, escape(manage)).replace(UNSUBSCRIBE_SLOT, escape(unsubscribe))
+    text = text.replace(MANAGE_SLOT, links.manage).replace(UNSUBSCRIBE_SLOT, links.unsubscribe)
+    html = html.replace(MANAGE_SLOT, html_links.manage).replace(UNSUBSCRIBE_SLOT, html_links.unsubscribe)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        to=[subscription.address],
+        to=[address],
         headers={
             # RFC 8058 one-click (https, POSTed by the mail client), then mailto: for the others.
-            "List-Unsubscribe": f"<{unsubscribe}>, <{messages.unsubscribe_mailto(subscription)}>",
+            "List-Unsubscribe": f"<{links.unsubscribe}>, <{links.mailto}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "List-Id": messages.list_id(items[0].territory_name, items[0].territory_slug),
             "Auto-Submitted": "auto-generated",
+            **dict(headers),
         },
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+# Addresses that Django's SMTP backend would write as they are, in the envelope and in To: the
+# composed message takes them; any other (an internationalised domain, a quoted local part…)
+# goes through the full build, as before.
+SIMPLE_ADDRESS = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+
+
+def _slot(name):
+    return f"{name}{secrets.token_hex(16)}"
+
+
+# Stand-ins in a composed message's bytes (random per process, like the two above).
+ADDRESS_SLOT = _slot("address") + "@slot.invalid"
+MESSAGE_ID_SLOT = _slot("id")
+MAILTO_SLOT = _slot("mailto")
+HTML_MANAGE_SLOT, HTML_UNSUBSCRIBE_SLOT, HTML_MAILTO_SLOT = _slot("hmanage"), _slot("hunsubscribe"), _slot("hmailto")
+TOKEN_SLOT = _slot("token")
+
+
+@dataclass
+class Composed:
+    """One e-mail as bytes on the wire, the same for every subscriber of a (revisions, language)
+    but for the stand-ins of their address, Message-ID and links: `fill` puts theirs in.
+
+    Only for bodies Django writes as they are (8bit): a quoted-printable or base64 part (a line
+    longer than 998 characters) could split a stand-in, so `build` then answers None and those
+    e-mails take the full build."""
+
+    sender: str
+    pieces: list  # bytes, and at odd positions the name of what goes there
+
+    SLOTS = {
+        ADDRESS_SLOT: "address", MESSAGE_ID_SLOT: "message_id", MANAGE_SLOT: "manage",
+        UNSUBSCRIBE_SLOT: "unsubscribe", MAILTO_SLOT: "mailto", HTML_MANAGE_SLOT: "html_manage",
+        HTML_UNSUBSCRIBE_SLOT: "html_unsubscribe", HTML_MAILTO_SLOT: "html_mailto",
+    }
+    SPLIT = re.compile(b"(" + b"|".join(re.escape(slot.encode()) for slot in SLOTS) + b")")
+    ENCODED_PART = re.compile(rb"^content-transfer-encoding:\s*(quoted-printable|base64)", re.I | re.M)
+
+    @classmethod
+    def build(cls, items, language, rendered):
+        message = _email(
+            ADDRESS_SLOT, language, items, rendered,
+            Links(MANAGE_SLOT, UNSUBSCRIBE_SLOT, MAILTO_SLOT),
+            Links(HTML_MANAGE_SLOT, HTML_UNSUBSCRIBE_SLOT, HTML_MAILTO_SLOT),
+            headers={"Message-ID": f"<{MESSAGE_ID_SLOT}@{DNS_NAME}>"},
+        )
+        raw = message.message().as_bytes(linesep="\r\n")
+        pieces = cls.SPLIT.split(raw)
+        found = {piece.decode() for piece in pieces[1::2]}
+        wanted = {ADDRESS_SLOT, MESSAGE_ID_SLOT, MANAGE_SLOT, UNSUBSCRIBE_SLOT, MAILTO_SLOT, HTML_UNSUBSCRIBE_SLOT}
+        if cls.ENCODED_PART.search(raw) or not wanted <= found:
+            return None
+        pieces[1::2] = [cls.SLOTS[piece.decode()] for piece in pieces[1::2]]
+        return cls(sender=sanitize_address(message.from_email, message.encoding or "utf-8"), pieces=pieces)
+
+    def fill(self, address, links):
+        values = {
+            "address": address, "message_id": secrets.token_hex(12), "manage": links.manage,
+            "unsubscribe": links.unsubscribe, "mailto": links.mailto, "html_manage": escape(links.manage),
+            "html_unsubscribe": escape(links.unsubscribe), "html_mailto": escape(links.mailto),
+        }
+        pieces = self.pieces[:]
+        pieces[1::2] = [values[name].encode() for name in pieces[1::2]]
+        return b"".join(pieces)
+
+
+class LinkForms:
+    """A territory's manage and unsubscribe links in one language, made once with a stand-in
+    for the subscriber's token (what messages.manage_url, unsubscribe_url and
+    unsubscribe_mailto make for each subscriber; a test keeps them equal)."""
+
+    def __init__(self, territory_slug, language):
+        with translation.override(language):
+            self.manage = messages.absolute(reverse("relay:manage", args=[territory_slug, TOKEN_SLOT]))
+        self.unsubscribe = messages.absolute(reverse("relay_hooks:unsubscribe", args=[TOKEN_SLOT]))
+        subject = quote(f"{messages.UNSUBSCRIBE_SUBJECT} ")
+        self.mailto = f"mailto:{conf.unsubscribe_email()}?subject={subject}{TOKEN_SLOT}"
+
+    def of(self, subscription):
+        from ..services import manage_token
+
+        token = manage_token(subscription)  # letters, digits, "-_:": as reverse() and quote() leave them
+        return Links(self.manage.replace(TOKEN_SLOT, token), self.unsubscribe.replace(TOKEN_SLOT, token),
+                     self.mailto.replace(TOKEN_SLOT, quote(token)))

@@ -112,6 +112,7 @@ def test_a_worker_stopped_by_an_exception_mid_batch_records_what_it_sent(world, 
     """The worker's process dies by SystemExit (not SIGKILL): the outcomes of the batch in flight
     are still written, so nothing is sent twice. SIGKILL is test_fault_worker_killed.py."""
     settings.RELAY_SENDING_TIMEOUT = 60
+    settings.RELAY_EMAIL_CONNECTIONS = 1  # one connection: the 51st message is exactly where it stops
     commune = world.site_a.neighbouring_communes.first()
     for i in range(120):
         confirmed(world.x, "email", f"r{i}@example.test", [commune])

@@ -40,6 +40,7 @@ def test_a_batch_longer_than_its_lease_keeps_it_while_it_is_sent(world, smtp, se
     """Each message takes longer than the lease / 4: the worker renews between two of them, so
     another worker's release, at any moment of the batch, finds nothing to take."""
     settings.RELAY_SENDING_TIMEOUT = 2
+    settings.RELAY_EMAIL_CONNECTIONS = 1  # the slow send below asks the database: the worker's thread only
     subscribers(world, 5)
     world.publish()
     from relay.channels import email
@@ -114,9 +115,10 @@ def test_a_killed_worker_s_batch_is_sent_by_the_worker_still_running(tmp_path):
     assert len(sink.inbox.duplicated()) <= batch
 
 
-def test_a_stopping_worker_leaves_the_rest_of_its_batch_to_the_others(world, smtp):
+def test_a_stopping_worker_leaves_the_rest_of_its_batch_to_the_others(world, smtp, settings):
     """SIGTERM in the middle of a long batch: what was sent is recorded, the rest goes back to
     pending at once (not after the lease), and the worker stops without sending it."""
+    settings.RELAY_EMAIL_CONNECTIONS = 1  # one message in flight: it stops after exactly two
     subscribers(world, 5)
     world.publish()
     stats = sender.send_pending(batch_size=5, stop=lambda: len(smtp.inbox.messages) >= 2)  # asked after two
