@@ -90,7 +90,7 @@ def section_keys(scope):
         keys += ["stats", "relay", "phone"]
     if scope.has_organizations:
         keys.append("tokens")
-    if scope.coordinates and getattr(settings, "DEMO_INBOX_DIR", ""):
+    if scope.coordinates and settings.DEMO_INBOX_DIR:
         keys.append("demo_inbox")
     return keys + ["two_factor", "password"]
 

@@ -56,6 +56,7 @@ from notices.models import (
     Status,
 )
 from public.cache import published_territory, serve_fingerprinted
+from riverains.env import env_float, setting
 from riverains.licence import LICENCE_NAME, LICENCE_URL
 from riverains.text import plain_text, xml_text
 from zones.services import cap_polygons
@@ -307,7 +308,7 @@ def cap_alert_xml(revision, earlier):
         add(area, "areaDesc", ", ".join(c["name"] for c in communes) or site.name)
         for ring in polygons:  # where it may be perceived (zones app); CAP: polygons before circles
             add(area, "polygon", ring)
-        radius = getattr(settings, "CAP_CIRCLE_RADIUS_KM", 5)
+        radius = setting("CAP_CIRCLE_RADIUS_KM", env_float, 5)
         add(area, "circle", f"{site.latitude},{site.longitude} {radius}")
         for commune in communes:
             geocode = etree.SubElement(area, f"{{{CAP_NS}}}geocode")

@@ -21,6 +21,7 @@ from notices import summary
 from notices.explainers import attach_explainers
 from notices.models import Explainer, Notice, RevisionAction, Status
 from riverains import ratelimit
+from riverains.env import env_int, setting
 from territories.models import AccessibilityStatus, Commune, Site, Territory
 
 from .cache import cached_territory_view
@@ -172,5 +173,5 @@ def accessibility(request):
 def _too_much_feedback(request):
     """A few accessibility reports per network address and hour: enough for anyone, and the
     table cannot be filled by a script (counted across every process, see riverains.ratelimit)."""
-    limit = getattr(settings, "ACCESSIBILITY_FEEDBACK_PER_HOUR", 5)
+    limit = setting("ACCESSIBILITY_FEEDBACK_PER_HOUR", env_int, 5)
     return not ratelimit.hit("public.accessibility", request.META.get("REMOTE_ADDR", ""), limit, 3600).allowed

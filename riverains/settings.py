@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "reports",
     "zones",
     "voice",
-    "textline",  # SMS keywords (INFO, ODEUR…, ABO, STOP, AIDE) on the territory's number
     "demo",
     "stats",
 ]

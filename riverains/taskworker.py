@@ -16,7 +16,6 @@ import random
 import signal
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import OperationalError, close_old_connections
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
@@ -25,7 +24,7 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from . import reconnect, stopping
-from .env import env_int
+from .env import env_int, setting
 
 logger = logging.getLogger(__name__)
 RECOVER_EVERY = timedelta(seconds=60)
@@ -36,7 +35,7 @@ DATABASE_DOWN_PATHS = {f"{e.__module__}.{e.__qualname__}" for e in reconnect.DAT
 
 def running_timeout():
     """Seconds after which a RUNNING task is deemed abandoned by a dead worker."""
-    return getattr(settings, "TASKS_RUNNING_TIMEOUT", None) or env_int("TASKS_RUNNING_TIMEOUT", 600)
+    return setting("TASKS_RUNNING_TIMEOUT", env_int, 600)
 
 
 def requeue_lost_tasks(now=None):

@@ -18,6 +18,8 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.conf import settings
 
+from riverains.env import env, env_int, setting
+
 logger = logging.getLogger(__name__)
 
 
@@ -28,14 +30,18 @@ class Wind:
 
 
 def conf(name):
-    """Deployment settings, under the names the reports app gave them first."""
-    if name == "REPORTS_WIND_PROVIDER" and not hasattr(settings, name):
+    """Deployment settings, under the names the reports app gave them first: Django settings,
+    then the environment (riverains.env.setting), then the default."""
+    defaults = {
         # Production looks up the wind; development and tests never reach the internet by default.
-        return None if getattr(settings, "DEV", False) else "open-meteo"
-    defaults = {"REPORTS_WIND_URL": "https://api.open-meteo.com/v1/forecast", "REPORTS_WIND_TIMEOUT": 3,
-                # Météo-France's models (AROME, ARPEGE) blended by Open-Meteo; ARPEGE covers the world.
-                "WIND_FORECAST_MODEL": "meteofrance_seamless"}
-    return getattr(settings, name, defaults[name])
+        "REPORTS_WIND_PROVIDER": (env, None if settings.DEV else "open-meteo"),
+        "REPORTS_WIND_URL": (env, "https://api.open-meteo.com/v1/forecast"),
+        "REPORTS_WIND_TIMEOUT": (env_int, 3),
+        # Météo-France's models (AROME, ARPEGE) blended by Open-Meteo; ARPEGE covers the world.
+        "WIND_FORECAST_MODEL": (env, "meteofrance_seamless"),
+    }
+    reader, default = defaults[name]
+    return setting(name, reader, default)
 
 
 class NoWind:

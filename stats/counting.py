@@ -26,6 +26,7 @@ from django.http import QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
+from riverains.env import env, env_bool, setting
 from territories.models import Territory
 
 from .models import AudienceKind, DailyCount, add_counts
@@ -154,7 +155,7 @@ def classify_path(method, status, uri, agent="", purpose=""):
 
 
 def counter_cache():
-    return caches[getattr(settings, "STATS_CACHE", "default")]
+    return caches[setting("STATS_CACHE", env, "default")]
 
 
 class _Today:
@@ -289,7 +290,8 @@ class Schedule:
 
     def __init__(self, cache):
         self.cache = cache
-        self.flushes = getattr(settings, "STATS_FLUSH_IN_PROCESS", _cache_is_per_process())
+        flushes = setting("STATS_FLUSH_IN_PROCESS", env_bool, None)
+        self.flushes = _cache_is_per_process() if flushes is None else flushes
         now = time.monotonic()
         self.push_at, self.flush_at = now + PUSH_SECONDS, now + FLUSH_SECONDS
         self.warned_at = float("-inf")
@@ -312,5 +314,5 @@ class Schedule:
 
 
 def _cache_is_per_process():
-    alias = getattr(settings, "STATS_CACHE", "default")
+    alias = setting("STATS_CACHE", env, "default")
     return settings.CACHES[alias]["BACKEND"].endswith("LocMemCache")

@@ -1,13 +1,14 @@
 """Voice settings, read at call time so that tests (and `override_settings`) can change them.
 
-Each one may be set in Django settings or, failing that, in the environment."""
+Each one may be set in Django settings or, failing that, in the environment
+(riverains.env.setting, the one style of every app)."""
 from django.conf import settings
 
-from riverains.env import env, env_bool, env_int
+from riverains.env import env, env_bool, env_int, setting
 
 
 def _get(name, default):
-    return getattr(settings, name, env(name, default))
+    return setting(name, env, default)
 
 
 def piper_model():
@@ -38,7 +39,7 @@ def espeak_english_voice():
 
 def espeak_rate():
     """Words per minute: a little slower than espeak's 175, easier to follow on a phone."""
-    return int(getattr(settings, "ESPEAK_RATE", env_int("ESPEAK_RATE", 145)))
+    return int(setting("ESPEAK_RATE", env_int, 145))
 
 
 def auth_token():
@@ -59,24 +60,23 @@ def caller_hash_retention_days():
     from reports import conf as reports_conf
 
     default = reports_conf.get("REPORTS_ANONYMISE_AFTER_DAYS")
-    return int(getattr(settings, "VOICE_CALLER_HASH_RETENTION_DAYS", env_int("VOICE_CALLER_HASH_RETENTION_DAYS", default)))
+    return int(setting("VOICE_CALLER_HASH_RETENTION_DAYS", env_int, default))
 
 
 def regenerate_on_change():
     """Whether a notice change queues a new bulletin (the test settings turn it off for other
     apps' tests; voice tests turn it on)."""
-    value = getattr(settings, "VOICE_REGENERATE_ON_CHANGE", None)
-    return env_bool("VOICE_REGENERATE_ON_CHANGE", True) if value is None else bool(value)
+    return bool(setting("VOICE_REGENERATE_ON_CHANGE", env_bool, True))
 
 
 def cache_seconds():
     """How long a phone platform or browser may keep an audio file before asking again."""
-    return int(getattr(settings, "VOICE_CACHE_SECONDS", env_int("VOICE_CACHE_SECONDS", 10)))
+    return int(setting("VOICE_CACHE_SECONDS", env_int, 10))
 
 
 def gather_timeout():
     """Seconds the menu waits for a key."""
-    return int(getattr(settings, "VOICE_GATHER_TIMEOUT", env_int("VOICE_GATHER_TIMEOUT", 6)))
+    return int(setting("VOICE_GATHER_TIMEOUT", env_int, 6))
 
 
 def media_root():

@@ -56,7 +56,7 @@ class Command(BaseCommand):
             self.stdout.write(f"started notice {notice.pk}: {notice.title}")
 
     def run_due_jobs(self, last_run, now):
-        for name, every in getattr(settings, "SCHEDULER_JOBS", []):
+        for name, every in settings.SCHEDULER_JOBS:
             if stopping.requested():
                 return
             if name in last_run and now - last_run[name] < every:

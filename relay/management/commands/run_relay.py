@@ -5,17 +5,14 @@ in the middle of a batch of slow sends; a worker killed harder leaves its batch 
 taken back once its lease expires (RELAY_SENDING_TIMEOUT, 30 s). When the database goes away
 (a PostgreSQL restart), the worker waits and reconnects instead of exiting."""
 import logging
-import time
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from relay.sender import send_pending
-from relay.services import purge_unconfirmed
 from riverains import reconnect, stopping
 
 logger = logging.getLogger(__name__)
-PURGE_EVERY = 3600
 
 
 class Command(BaseCommand):
@@ -29,7 +26,6 @@ class Command(BaseCommand):
     def handle(self, *args, interval, batch_size, once, **options):
         stopping.install()
         logger.info("run_relay: started, sending the outbox (SIGTERM or Ctrl-C to stop)")
-        self.last_purge = 0.0
         backoff = reconnect.Backoff("run_relay")
         while not stopping.requested():
             close_old_connections()
@@ -52,7 +48,4 @@ class Command(BaseCommand):
                 f"sent {stats.sent}, retried {stats.retried}, failed {stats.failed}, deferred {stats.deferred}"
                 f", released {stats.released}"
             )
-        if time.monotonic() - self.last_purge > PURGE_EVERY:
-            purge_unconfirmed()
-            self.last_purge = time.monotonic()
         return stats.handled

@@ -169,8 +169,8 @@ class Command(BaseCommand):
                             help="fichier où retenir la position lue (par défaut NGINX_CACHED_LOG_STATE)")
 
     def handle(self, *args, log, state, **options):
-        log = log or getattr(settings, "NGINX_CACHED_LOG", "")
-        state = state or getattr(settings, "NGINX_CACHED_LOG_STATE", "")
+        log = log or settings.NGINX_CACHED_LOG
+        state = state or settings.NGINX_CACHED_LOG_STATE
         if not log or not state:
             raise CommandError(
                 "Indiquez le journal de nginx et le fichier d'état (NGINX_CACHED_LOG, NGINX_CACHED_LOG_STATE)."
