@@ -89,9 +89,18 @@
     var locate = document.getElementById("me-localiser");
     var status = form.querySelector(".near__status");
 
+    var communePage = document.getElementById("page-de-ma-commune");
+
     function apply(place, announce) {
       reorder(place);
       select.value = place && place.commune ? place.commune : "";
+      if (communePage) {  // the commune's own page (public/communes.py), once one is chosen
+        communePage.hidden = !select.value;
+        if (select.value) {
+          communePage.href = communePage.dataset.url.replace("CODE", encodeURIComponent(select.value));
+          communePage.textContent = communePage.dataset.label.replace("%(commune)s", select.options[select.selectedIndex].textContent);
+        }
+      }
       if (announce) {
         var name = !place ? "" : place.commune ? select.options[select.selectedIndex].textContent : form.dataset.position;
         status.textContent = place ? form.dataset.near.replace("%(place)s", name) : "";

@@ -1,6 +1,7 @@
 """The town-hall kit in a browser: a coordinator finds it from the console's menu, copies a
-notice's text for the town hall's app in one click; the commune's public page and the kit's
-pages pass axe-core (WCAG 2.1 A and AA)."""
+notice's text for the town hall's app in one click; a resident reaches their commune's page from
+the territory page's commune picker; the commune's public page and the kit's pages pass
+axe-core (WCAG 2.1 A and AA)."""
 from datetime import timedelta
 
 import pytest
@@ -27,6 +28,17 @@ def test_the_communes_page_has_no_violation(notice, world, page, axe):
 
     page.goto(f"/en/{world.x.slug}/communes/76341/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Harfleur")
+    assert axe(page) == []
+
+
+def test_the_commune_picker_leads_to_the_communes_page(notice, world, page, axe):
+    page.goto(f"/{world.x.slug}/")
+    page.get_by_label("Ma commune en premier").select_option(label="Harfleur")
+    page.get_by_role("link", name="Tout ce qui concerne Harfleur").click()
+    expect(page).to_have_url(f"{page.url.split('/' + world.x.slug)[0]}/{world.x.slug}/communes/76341/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Harfleur")
+    page.goto(f"/{world.x.slug}/")  # the choice is kept on this device: the link is there at once
+    expect(page.get_by_role("link", name="Tout ce qui concerne Harfleur")).to_be_visible()
     assert axe(page) == []
 
 
