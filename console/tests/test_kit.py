@@ -74,6 +74,7 @@ def test_the_poster_is_one_a4_page_with_the_number_the_keywords_and_a_qr_code_to
 def test_long_names_and_texts_still_fit_on_one_page(world, tmp_path):
     """The longest a coordinator can type, and the longest commune name in France."""
     territory = world.x
+    territory.is_demo = True  # one more line
     territory.name = "Territoire " + "de l'estuaire et des rives de la Seine " * 3
     territory.coordinator_name = "Chambre de commerce et d'industrie " * 5
     territory.siren_advice = ("Si la sirène retentit, mettez-vous à l'abri et écoutez la radio. " * 20)[:1000]
@@ -97,6 +98,14 @@ def test_a_territory_may_have_its_own_sms_number(world, settings):
     settings.SMS_INBOUND_NUMBERS = "etang-de-berre=06 39 98 00 13, seine-estuaire = 06 39 98 00 77"
     assert poster.context(world.x, world.x.communes.get(code=HARFLEUR))["sms_number"] == "06 39 98 00 77"
     assert poster.context(world.y, world.y.communes.get(code=MARTIGUES))["sms_number"] == "06 39 98 00 13"
+
+
+def test_a_demonstration_territorys_poster_says_so(world):
+    world.x.is_demo = True
+    text = pdf_text(poster.render_pdf(world.x, world.x.communes.get(code=HARFLEUR)))
+    assert text.startswith("Démonstration : affiche d'exemple, entreprises et numéros fictifs. Ne pas afficher.")
+    world.x.is_demo = False
+    assert "Démonstration" not in pdf_text(poster.render_pdf(world.x, world.x.communes.get(code=HARFLEUR)))
 
 
 def test_operators_text_on_the_poster_is_text_not_markup(world):
