@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "reports",
     "zones",
     "voice",
+    "textline",  # SMS keywords (INFO, ODEUR…, ABO, STOP, AIDE) on the territory's number
     "demo",
     "stats",
 ]
@@ -141,7 +142,7 @@ TASKS = {
 # Housekeeping run by `manage.py run_scheduler`: (management command, every N seconds).
 SCHEDULER_JOBS = [
     ("regenerate_bulletins", 300),  # "ce soir" becomes "cette nuit": re-spoken when the words change
-    ("purge_unconfirmed", 3600),  # subscriptions never confirmed
+    ("purge_unconfirmed", 3600),  # subscriptions never confirmed (here only: run_relay only sends)
     ("purge_report_emails", 3600),  # reporters' e-mail addresses past their retention
     ("anonymise_reports", 3600),  # old reports keep no comment, pseudonym nor exact position
     ("forget_old_callers", 3600),  # old calls keep no caller's hash (same retention as reports)
