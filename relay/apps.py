@@ -6,4 +6,5 @@ class RelayConfig(AppConfig):
     verbose_name = "Relais"
 
     def ready(self):
-        from . import confirmations, outbox  # noqa: F401  (the confirmation's builder; the outbox on notices.signals)
+        # The system checks; the confirmation's builder; the outbox on notices.signals.
+        from . import checks, confirmations, outbox  # noqa: F401

@@ -12,3 +12,6 @@ class RiverainsConfig(AppConfig):
 
     name = "riverains"
     verbose_name = "Riverains"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deploy checks)

@@ -9,6 +9,7 @@ class VoiceConfig(AppConfig):
     def ready(self):
         from notices.signals import notice_changed
 
+        from . import checks  # noqa: F401  (registers the system checks)
         from .receivers import queue_bulletin
 
         notice_changed.connect(queue_bulletin, dispatch_uid="voice.queue_bulletin")
