@@ -14,6 +14,7 @@ regenerated after the notice change that moves the fingerprint, so the fingerpri
 keep serving the feed of the previous bulletin."""
 from pathlib import Path
 
+from django.http import HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -111,7 +112,11 @@ def podcast_xml(territory, bulletin, size, sha):
 def podcast(request, territory):
     territory = published_territory(territory)
     bulletin = ensure_bulletin(territory)
-    size, sha = mp3_facts(territory, bulletin)
+    try:
+        size, sha = mp3_facts(territory, bulletin)
+    except FileNotFoundError:  # the very first bulletin's MP3, still being encoded by another process
+        return HttpResponse("Le bulletin est en cours de préparation : réessayez dans quelques secondes.",
+                            status=503, content_type="text/plain; charset=utf-8", headers={"Retry-After": "10"})
     return serve_fingerprinted(
         request, territory, f"podcast-{bulletin.pk}-{sha[:12]}", None,
         lambda: podcast_xml(territory, bulletin, size, sha), "application/rss+xml; charset=utf-8",

@@ -105,3 +105,15 @@ def test_an_unpublished_territory_has_no_podcast(client, world, voice):
     world.y.save()
     assert podcast(client, "etang-de-berre").status_code == 404
     assert client.get(reverse("feeds:latest_bulletin", args=["etang-de-berre"])).status_code == 404
+
+
+def test_while_the_first_mp3_is_being_encoded_the_feed_says_to_come_back(client, world, voice):
+    from voice.services import ensure_bulletin, territory_dir
+
+    bulletin = ensure_bulletin(world.x)
+    bulletin.files.pop("bulletin.mp3")  # as between the phone files and the MP3 of a first bulletin
+    bulletin.save(update_fields=["files"])
+    (territory_dir(world.x) / "bulletin.mp3").unlink()
+    response = podcast(client)
+    assert response.status_code == 503 and response["Retry-After"] == "10"
+    assert "réessayez" in response.content.decode()
