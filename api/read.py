@@ -70,12 +70,17 @@ def _day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def filter_notices(queryset, filters):
-    """Apply the list filters; wrong combinations raise a French ValidationError."""
+def check_filters(filters):
+    """Wrong values and combinations raise a French ValidationError."""
     if filters.category and filters.category not in Category.values:
         raise ValidationError({"category": f"Catégorie inconnue « {filters.category} » : valeurs possibles {', '.join(Category.values)}."})
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise ValidationError({"from": "La date « from » doit précéder ou égaler la date « to »."})
+
+
+def filter_notices(queryset, filters):
+    """Apply the list filters; wrong combinations raise a French ValidationError."""
+    check_filters(filters)
     now = timezone.now()
     if filters.status == "active":
         queryset = queryset.active(now)
@@ -163,9 +168,11 @@ def territory_notices(request, slug: str, filters: Query[NoticeFilters]):
         territory = published_territory(slug)
     except Http404:
         raise HttpError(404, f"Territoire inconnu : {slug}.") from None
-    queryset = filter_notices(public_notices().filter(territory=territory), filters)
+    check_filters(filters)  # a wrong filter is refused even when a cached answer exists
 
     def render():
+        # Built only on a cache miss: composing the filters costs as much as serving the cached bytes.
+        queryset = filter_notices(public_notices().filter(territory=territory), filters)
         body = NoticePage.model_validate(notice_page(queryset, filters)).model_dump()
         return presenters.RENDERER.render(request, body, response_status=200)
 
