@@ -16,12 +16,12 @@ HARFLEUR = "76341"  # site A's notices concern it, site B's do not
 MARTIGUES = "13056"  # Étang de Berre
 
 
-def page(client, commune=HARFLEUR, territory="seine-estuaire"):
-    return client.get(reverse("public:commune", args=[territory, commune]))
+def page(client, commune=HARFLEUR, territory="seine-estuaire", **headers):
+    return client.get(reverse("public:commune", args=[territory, commune]), **headers)
 
 
-def feed(client, commune=HARFLEUR, territory="seine-estuaire"):
-    return client.get(reverse("feeds:commune_rss", args=[territory, commune]))
+def feed(client, commune=HARFLEUR, territory="seine-estuaire", **headers):
+    return client.get(reverse("feeds:commune_rss", args=[territory, commune]), **headers)
 
 
 @pytest.fixture
@@ -118,3 +118,14 @@ def test_operators_text_is_escaped_on_the_page_and_in_the_feed(client, world):
     description = root.find("channel/item/description").text
     assert "&lt;script&gt;" in description and "<script>" not in description  # HTML-escaped text inside the XML
     assert root.find("channel/item/title").text == "Torchage & fumée < 5 min"
+
+
+def test_the_page_and_feed_revalidate_until_a_notice_changes(client, world):
+    """Served from the territory's fingerprint (public.cache): a 304 while nothing changed, the new
+    notice at once after a publish."""
+    first_page, first_feed = page(client), feed(client)
+    assert page(client, HTTP_IF_NONE_MATCH=first_page["ETag"]).status_code == 304
+    assert feed(client, HTTP_IF_NONE_MATCH=first_feed["ETag"]).status_code == 304
+    world.publish(title="Torchage annoncé à l'instant")
+    assert "Torchage annoncé à l" in page(client, HTTP_IF_NONE_MATCH=first_page["ETag"]).content.decode()
+    assert feed(client, HTTP_IF_NONE_MATCH=first_feed["ETag"]).status_code == 200
