@@ -51,3 +51,20 @@ def test_arabic_is_laid_out_right_to_left(notice, new_context, axe):
     # Names stay French and isolated inside the Arabic text.
     expect(summary.locator('bdi[lang="fr"]', has_text="Raffinerie de Gonfreville")).to_be_visible()
     assert axe(page) == []
+
+
+def test_the_console_preview_suggests_plainer_words_without_violation(transactional_db, world, page, axe):
+    from tests.e2e.steps import sign_in, start_notice
+
+    sign_in(page, "operator_a")
+    start_notice(page, "Raffinerie de Gonfreville", "Torchage")
+    expect(page.get_by_label("Que dois-je faire ?")).to_have_value("Rien : ce n'est pas une alerte.")
+    page.get_by_label("Titre").fill("Torchage lors du redémarrage de l'unité 3")
+    page.locator("#id_body").fill("La torchère brûle des gaz riches en H2S pendant le redémarrage.")
+    page.get_by_role("button", name="Prévisualiser").click()
+    suggestions = page.get_by_role("region", name="Lisibilité du texte")
+    expect(suggestions).to_contain_text("« torchère » : expliquez-le")
+    expect(suggestions).to_contain_text("« H₂S »")
+    expect(suggestions).to_contain_text("Elles ne bloquent pas la publication.")
+    expect(page.locator(".notice-preview .notice__todo")).to_contain_text("Rien : ce n'est pas une alerte.")
+    assert axe(page) == []
