@@ -200,6 +200,11 @@ def test_the_communes_kit_has_a_text_to_copy_for_each_of_its_notices(client, wor
     assert elsewhere.title not in response.content.decode()
     page = html.fromstring(response.content)
     assert page.cssselect(f'a[href="{poster_url()}"]')
+    # For the town hall's website: the commune's page, its feed, and the widget's code for it.
+    hrefs = [a.get("href") for a in page.cssselect("a")]
+    assert settings.SITE_URL + "/seine-estuaire/communes/76341.rss" in hrefs
+    widget = reverse("public:widget_builder", args=["seine-estuaire"]) + f"?communes={HARFLEUR}"
+    assert widget in hrefs and f"communes={HARFLEUR}" in client.get(widget).content.decode()
 
 
 def test_the_console_notice_page_offers_the_town_hall_text(client, world):
