@@ -98,6 +98,9 @@ def test_the_territory_page_links_the_podcast(client, world, voice):
     document = html.fromstring(client.get(reverse("public:territory", args=["seine-estuaire"])).content)
     [link] = [a for a in document.cssselect("a") if a.text_content() == "Podcast"]
     assert link.get("href") == reverse("feeds:podcast", args=["seine-estuaire"])
+    # Podcast apps and browsers find it from the page's address too.
+    [alternate] = document.cssselect('link[rel="alternate"][type="application/rss+xml"]')
+    assert alternate.get("href") == link.get("href")
 
 
 def test_an_unpublished_territory_has_no_podcast(client, world, voice):
