@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import conf, gsm, inbound, messages, services, tokens
+from riverains.provider_signature import is_signed
+
+from . import conf, gsm, inbound, services, tokens
 
 STOP_WORDS = {"STOP", "ARRET", "ARRÊT", "STOPSMS", "DESABONNEMENT", "UNSUBSCRIBE"}  # English SMS say "STOP=unsubscribe"
 
@@ -61,15 +63,11 @@ def _answer(phone, text, territory_slug=""):
 @require_http_methods(["POST"])
 def inbound_twilio(request):
     """Twilio's messaging webhook (the number's "A message comes in" URL): form-encoded From and
-    Body, signed in X-Twilio-Signature with the account's auth token over the public URL."""
-    from twilio.request_validator import RequestValidator
+    Body, signed in X-Twilio-Signature with the account's auth token over the public URL (as the
+    phone line's webhooks: riverains.provider_signature)."""
     from twilio.twiml.messaging_response import MessagingResponse
 
-    token = conf.twilio_auth_token()
-    signature = request.headers.get("X-Twilio-Signature", "")
-    # The URL Twilio signed is the public one it was given, whatever proxy sits in between.
-    url = messages.absolute(request.get_full_path())
-    if not token or not RequestValidator(token).validate(url, request.POST.dict(), signature):
+    if not is_signed(request, conf.twilio_auth_token()):
         return HttpResponse("forbidden", status=403, content_type="text/plain")
     reply = MessagingResponse()
     text = _answer(request.POST.get("From", ""), request.POST.get("Body", ""), request.GET.get("territoire", ""))

@@ -4,10 +4,10 @@ they press a key; we answer with what to play and what to wait for.
 
 The caller is never left in silence: every answer speaks (<Play> of the pre-generated audio, or
 <Say> when there is none yet) and then waits for a key (<Gather>) or moves on (<Redirect>), until
-a polite goodbye. Requests must carry the provider's signature; text from operators and
-coordinators is placed in the XML by ElementTree, which escapes it."""
+a polite goodbye. Requests must carry the provider's signature (riverains.provider_signature,
+twilio's RequestValidator); the TwiML is built with the twilio library (VoiceResponse), which
+escapes the text of operators and coordinators."""
 import logging
-import xml.etree.ElementTree as ET
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -18,11 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from twilio.twiml.voice_response import VoiceResponse
 
+from riverains.provider_signature import is_signed, public_url
 from riverains.text import xml_text
 from territories.models import Territory
 
-from . import conf, signature
+from . import conf
 from .models import Call
 from .phone import caller_hash, territory_for_number
 from .services import latest_bulletin, notice_part, territory_dir
@@ -53,9 +55,8 @@ def provider_webhook(view):
         if not token:
             logger.error("VOICE_AUTH_TOKEN is not set: phone webhooks are refused")
             return HttpResponseForbidden("Signature invalide.")
-        url = request.build_absolute_uri()
-        if not signature.is_valid(token, url, request.POST, request.headers.get("X-Twilio-Signature", "")):
-            logger.warning("Refused a phone webhook with a bad signature for %s", url)
+        if not is_signed(request, token):
+            logger.warning("Refused a phone webhook with a bad signature for %s", request.get_full_path())
             return HttpResponseForbidden("Signature invalide.")
         with override("fr"):
             return view(request, *args, **kwargs)
@@ -68,21 +69,21 @@ class Reply:
 
     def __init__(self, request, territory):
         self.request, self.territory = request, territory
-        self.root = ET.Element("Response")
+        self.root = VoiceResponse()
         self._bulletin = latest_bulletin(territory) if territory else None
         self._script = None
 
     def say(self, text, parent=None):
-        # ElementTree escapes markup but writes control characters as they are, which no XML
+        # The library escapes markup but writes control characters as they are, which no XML
         # parser reads: a row stored before the forms refused them must not break the call.
-        ET.SubElement(self.root if parent is None else parent, "Say", language=LANGUAGE).text = xml_text(text)
+        (self.root if parent is None else parent).say(xml_text(text), language=LANGUAGE)
 
     def play_section(self, name, parent=None):
         """The pre-generated audio of a part of the bulletin, or its text spoken by the provider."""
         entry = (self._bulletin.files if self._bulletin else {}).get(f"{name}.wav")
         if entry and (territory_dir(self.territory) / f"{name}.wav").exists():
             url = reverse("voice:section", args=[self.territory.slug, name]) + "?v=" + entry["sha256"][:12]
-            ET.SubElement(self.root if parent is None else parent, "Play").text = self.request.build_absolute_uri(url)
+            (self.root if parent is None else parent).play(public_url(url))
         else:
             self.say(self.section_text(name), parent)
 
@@ -107,31 +108,28 @@ class Reply:
 
     def ask(self, prompt, digits, **state):
         """Say `prompt` and wait for `digits` keys (# ends early); without them, back to the menu."""
-        gather = ET.SubElement(self.root, "Gather", input="dtmf", numDigits=str(digits), finishOnKey="#",
-                               timeout=str(conf.gather_timeout()), action=self.menu_url(**state), method="POST")
+        gather = self.root.gather(input="dtmf", num_digits=digits, finish_on_key="#", timeout=conf.gather_timeout(),
+                                  action=self.menu_url(**state), method="POST")
         self.say(prompt, gather)
-        ET.SubElement(self.root, "Redirect", method="POST").text = self.menu_url(dernier=state.get("dernier", ""))
+        self.root.redirect(self.menu_url(dernier=state.get("dernier", "")), method="POST")
 
     def menu(self, **state):
         """Play the menu and wait for one key; without one, come back to say so."""
         action = self.menu_url(**state)
-        gather = ET.SubElement(
-            self.root, "Gather", input="dtmf", numDigits="1", timeout=str(conf.gather_timeout()), action=action, method="POST"
-        )
+        gather = self.root.gather(input="dtmf", num_digits=1, timeout=conf.gather_timeout(), action=action, method="POST")
         self.play_section("menu", gather)
-        ET.SubElement(self.root, "Redirect", method="POST").text = action
+        self.root.redirect(action, method="POST")
 
     def menu_url(self, **state):
         query = urlencode({"t": self.territory.slug, **{k: v for k, v in state.items() if v not in (None, "")}})
-        return self.request.build_absolute_uri(reverse("voice:menu") + "?" + query)
+        return public_url(reverse("voice:menu") + "?" + query)
 
     def goodbye(self):
         self.say(_("Merci de votre appel. Les informations sont aussi sur le site internet du territoire. Au revoir."))
-        ET.SubElement(self.root, "Hangup")
+        self.root.hangup()
 
     def response(self):
-        body = ET.tostring(self.root, encoding="utf-8", xml_declaration=True)
-        response = HttpResponse(body, content_type="text/xml; charset=utf-8")
+        response = HttpResponse(self.root.to_xml(xml_declaration=True), content_type="text/xml; charset=utf-8")
         response["Cache-Control"] = "no-store"
         return response
 
@@ -140,7 +138,7 @@ def _unknown_number(request):
     reply = Reply(request, None)
     reply.say(_("Ce numéro n'est associé à aucun territoire du service d'information des riverains. "
                 "Vérifiez le numéro composé. Au revoir."))
-    ET.SubElement(reply.root, "Hangup")
+    reply.root.hangup()
     return reply.response()
 
 

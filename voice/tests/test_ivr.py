@@ -208,14 +208,18 @@ def test_a_request_with_a_bad_signature_is_refused(line, client):
     assert not Call.objects.exists()
 
 
-def test_a_signature_for_other_parameters_is_refused(line, client):
-    from voice.signature import compute_signature
+def test_a_signature_for_other_parameters_is_refused(line, client, settings):
+    from twilio.request_validator import RequestValidator
+
     from .conftest import TOKEN
 
     params = {"CallSid": "CA9", "From": "+33612345678", "To": X_NUMBER}
-    signature = compute_signature(TOKEN, "http://testserver/voix/appel", params)
+    signature = RequestValidator(TOKEN).compute_signature(settings.SITE_URL + "/voix/appel", params)
     tampered = {**params, "To": "+33800001300"}
     assert client.post("/voix/appel", tampered, HTTP_X_TWILIO_SIGNATURE=signature).status_code == 403
+    # …and one for the address as the server sees it behind a proxy, not the public one, too.
+    signature = RequestValidator(TOKEN).compute_signature("http://testserver/voix/appel", params)
+    assert client.post("/voix/appel", params, HTTP_X_TWILIO_SIGNATURE=signature).status_code == 403
 
 
 def test_without_a_configured_token_every_webhook_is_refused(line, client, settings):
@@ -228,19 +232,21 @@ def test_the_webhook_accepts_post_only(line, client):
     assert client.get("/voix/appel").status_code == 405
 
 
-def test_the_known_twilio_signature_example_validates():
-    # Example from Twilio's documentation on webhook security.
-    from voice.signature import compute_signature
+def test_the_known_twilio_signature_example_validates(settings, rf):
+    # Example from Twilio's documentation on webhook security, as a request to our public address.
+    from riverains.provider_signature import is_signed
 
-    from django.http import QueryDict
-
-    url = "https://mycompany.com/myapp.php?foo=1&bar=2"
+    settings.SITE_URL = "https://mycompany.com"
     params = {"CallSid": "CA1234567890ABCDE", "Caller": "+14158675309", "Digits": "1234", "From": "+14158675309",
               "To": "+18005551212"}
-    assert compute_signature("12345", url, params) == "RSOYDt4T1cUTdK1PDd93/VVr8B8="
-    # Repeated parameters, as in Twilio's own library tests.
-    repeated = QueryDict("Sid=CA123&SidAccount=AC123&Digits=5678&Digits=1234&Digits=1234")
-    assert compute_signature("12345", url, repeated) == "IK+Dwps556ElfBT0I3Rgjkr1wJU="
+    request = rf.post("/myapp.php?foo=1&bar=2", params, HTTP_X_TWILIO_SIGNATURE="RSOYDt4T1cUTdK1PDd93/VVr8B8=")
+    assert is_signed(request, "12345")
+    assert not is_signed(request, "54321")
+    # Repeated parameters, as in Twilio's own library tests: every value counts.
+    repeated = "Sid=CA123&SidAccount=AC123&Digits=5678&Digits=1234&Digits=1234"
+    request = rf.post("/myapp.php?foo=1&bar=2", repeated, content_type="application/x-www-form-urlencoded",
+                      HTTP_X_TWILIO_SIGNATURE="IK+Dwps556ElfBT0I3Rgjkr1wJU=")
+    assert is_signed(request, "12345")
 
 
 def test_the_callers_number_is_never_stored_in_clear_and_the_duration_is_recorded(line, client):

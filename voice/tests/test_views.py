@@ -28,7 +28,7 @@ def test_each_format_has_a_stable_address(world, voice, client, name, content_ty
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
     assert "max-age=10" in response["Cache-Control"] and "public" in response["Cache-Control"]
-    audio = Provider(client).fetch_audio(f"http://testserver/voix/seine-estuaire/{name}")
+    audio = Provider(client, base="http://testserver").fetch_audio(f"http://testserver/voix/seine-estuaire/{name}")
     assert audio.encoding.lower().startswith(encoding) and audio.channels == 1 and audio.rms > 0.01
 
 
@@ -98,7 +98,7 @@ def test_unknown_or_unpublished_territories_and_parts_are_not_found(world, voice
 
 def test_each_notice_can_be_heard_on_its_own_even_once_ended(world, voice, client):
     notice = world.publish(title="Essai de sirène", starts_at=timezone.now() - timedelta(minutes=30))
-    audio = Provider(client).fetch_audio(f"http://testserver/voix/seine-estuaire/messages/{notice.pk}.mp3")
+    audio = Provider(client, base="http://testserver").fetch_audio(f"http://testserver/voix/seine-estuaire/messages/{notice.pk}.mp3")
     assert audio.rms > 0.01 and audio.duration > 3
     transcript = body(client.get(f"/voix/seine-estuaire/messages/{notice.pk}.txt")).decode("utf-8")
     assert transcript.startswith("Depuis ") and "Essai de sirène." in transcript
