@@ -164,8 +164,9 @@ def site(request, slug: str, site_id: int):
     ),
 )
 def territory_notices(request, slug: str, filters: Query[NoticeFilters]):
+    variant = _filters_key(filters)
     try:
-        territory = published_territory(slug)
+        territory = published_territory(slug, answer=("api-notices", variant))
     except Http404:
         raise HttpError(404, f"Territoire inconnu : {slug}.") from None
     check_filters(filters)  # a wrong filter is refused even when a cached answer exists
@@ -176,7 +177,7 @@ def territory_notices(request, slug: str, filters: Query[NoticeFilters]):
         body = NoticePage.model_validate(notice_page(queryset, filters)).model_dump()
         return presenters.RENDERER.render(request, body, response_status=200)
 
-    return serve_fingerprinted(request, territory, "api-notices", _filters_key(filters), render, "application/json; charset=utf-8")
+    return serve_fingerprinted(request, territory, "api-notices", variant, render, "application/json; charset=utf-8")
 
 
 @router.get("/notices", response={200: NoticePage, **BAD_REQUEST}, url_name="notices", summary="Messages de tous les territoires")

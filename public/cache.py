@@ -55,11 +55,18 @@ def invalidate(territory_id):
         cache.set(key, 1, None)
 
 
-def published_territory(slug):
+def _answer_key(territory_key, version, kind, variant):
+    variant_key = hashlib.blake2b(repr(variant).encode(), digest_size=12).hexdigest()
+    return f"answer:{kind}:{territory_key}:{version}:{variant_key}"
+
+
+def published_territory(slug, answer=None):
     """The published territory with this slug, or Http404.
 
-    With a shared cache, two cache round trips: the version, then the territory and its
-    fingerprint together (kept on the object for fingerprint() below)."""
+    With a shared cache, two cache round trips: the version, then the territory, its
+    fingerprint and, when `answer` names it (kind, variant), the cached answer the request
+    will want, together (kept on the object for fingerprint() and cached_answer() below): a
+    surge's cache hit costs two round trips, not three."""
     if not settings.SHARED_CACHE:
         territory = Territory.objects.published().filter(slug=slug).first()
         if territory is None:
@@ -67,6 +74,8 @@ def published_territory(slug):
         return territory
     version = cache.get(_version_key(slug), 0)  # read before the database: see above
     keys = {"territory": f"territory:{slug}:{version}", "state": f"fingerprint:{slug}:{version}"}
+    if answer is not None:
+        keys["answer"] = _answer_key(slug, version, *answer)
     found = cache.get_many(keys.values())
     territory = found.get(keys["territory"])
     if territory is None:
@@ -76,6 +85,7 @@ def published_territory(slug):
         # Short life: on the very first read a change could land between the query and here.
         cache.set(keys["territory"], territory, settings.PUBLIC_CACHE_SECONDS * 6)
     territory._fingerprint = (version, found.get(keys["state"]))
+    territory._answers = {keys["answer"]: found.get(keys["answer"])} if answer is not None else {}
     return territory
 
 
@@ -119,6 +129,36 @@ def _compute(territory):
     return digest, last_modified, valid_until
 
 
+def cached_answer(territory, kind, variant, digest, make, keep=lambda answer: True):
+    """What `make()` answers for (kind, variant) while the territory's state is `digest`: from the
+    cache when it holds one made under that state, else made now and kept if `keep(answer)`.
+
+    With a shared cache it is filed under the territory's version (so published_territory can
+    fetch it in the round trip it makes anyway) together with the digest it was made under,
+    which must still be the current one: the digest also moves without a version change (a
+    scheduled start passing, midnight). In per-process memory the digest is the version."""
+    if settings.SHARED_CACHE:
+        key = _answer_key(territory.slug, territory._fingerprint[0], kind, variant)
+    else:
+        key = _answer_key(territory.pk, digest, kind, variant)
+    prefetched = getattr(territory, "_answers", {})
+    stored = prefetched[key] if key in prefetched else cache.get(key)
+    if stored is not None and stored[0] == digest:
+        return stored[1]
+    answer = make()
+    if keep(answer):
+        cache.set(key, (digest, answer), settings.PUBLIC_CACHE_SECONDS * 20)
+    return answer
+
+
+def _page_variant(request):
+    """What the cached copy of a page depends on besides the territory; None when it is not
+    cached at all (a query string: filters and pagination go straight to the view)."""
+    if request.method not in ("GET", "HEAD") or request.GET:
+        return None
+    return (request.path, get_language())
+
+
 def cached_territory_view(view):
     """Serve `view(request, territory, ...)` from the cache while the territory's fingerprint holds.
 
@@ -127,7 +167,8 @@ def cached_territory_view(view):
 
     @wraps(view)
     def wrapper(request, territory, *args, **kwargs):
-        territory = published_territory(territory)
+        variant = _page_variant(request)
+        territory = published_territory(territory, answer=("page", variant) if variant else None)
         if request.method not in ("GET", "HEAD"):
             return view(request, territory, *args, **kwargs)
         digest, last_modified = fingerprint(territory)
@@ -136,16 +177,15 @@ def cached_territory_view(view):
         # asks /etat.json "changed since this?" and the very first poll can already get a 304.
         request.territory_etag = etag
 
+        def render():
+            response = view(request, territory, *args, **kwargs)
+            return response.render() if hasattr(response, "render") else response
+
         def page():
-            key = f"page:{request.get_full_path()}:{get_language()}:{digest}"
-            response = cache.get(key) if not request.GET else None
-            if response is None:
-                response = view(request, territory, *args, **kwargs)
-                if hasattr(response, "render"):
-                    response = response.render()
-                if response.status_code == 200 and not request.GET:
-                    cache.set(key, response, settings.PUBLIC_CACHE_SECONDS * 20)
-            return response
+            if variant is None:
+                return render()
+            return cached_answer(territory, "page", variant, digest, render,
+                                 keep=lambda response: response.status_code == 200)
 
         # The language is in the URL, so no Vary on Accept-Language.
         return conditional(request, page, etag=etag, last_modified=last_modified,
@@ -161,17 +201,16 @@ def serve_fingerprinted(request, territory, kind, variant, render, content_type,
     These are what everyone hits during a surge. The fingerprint changes the moment a notice of
     the territory is written, so a body cached under it is never stale; it is also the ETag, so
     clients and proxies revalidate for a cheap 304. `variant` says what else shapes the body
-    (normalised filters, a notice and revision)."""
+    (normalised filters, a notice and revision); a caller that names (kind, variant) to
+    published_territory saves a cache round trip."""
     digest, last_modified = fingerprint(territory)
 
+    def rendered():
+        content = render()
+        return content.encode() if isinstance(content, str) else content
+
     def body():
-        variant_key = hashlib.blake2b(repr(variant).encode(), digest_size=12).hexdigest()
-        key = f"{kind}:{territory.pk}:{digest}:{variant_key}"
-        content = cache.get(key)
-        if content is None:
-            content = render()
-            content = content.encode() if isinstance(content, str) else content
-            cache.set(key, content, settings.PUBLIC_CACHE_SECONDS * 20)
+        content = cached_answer(territory, kind, variant, digest, rendered)
         response = HttpResponse(content, content_type=content_type)
         for name, value in (headers or {}).items():
             response[name] = value

@@ -83,3 +83,31 @@ def test_the_redis_backend_reuses_one_client(settings):
     client = ReusingClient(["redis://127.0.0.1:6379/15"])
     assert client.get_client() is client.get_client()
     assert client.get_client(write=True) is client.get_client()
+
+
+@pytest.mark.parametrize("url", ["/seine-estuaire/", "/api/v1/territories/seine-estuaire/notices?status=active"])
+def test_a_cache_hit_costs_two_cache_round_trips(client, world, shared_cache, django_assert_num_queries, monkeypatch, url):
+    """The territory's version, then the territory, its fingerprint and the answer itself in one
+    get_many: what a surge's every request costs (the JSON bytes and the page alike)."""
+    world.publish(kind="observed", starts_at=timezone.now() - timedelta(minutes=1), title="Torchage")
+    public_cache.invalidate(world.x.pk)
+    first = client.get(url)
+    calls, inside = [], []
+
+    def counted(name, real):
+        def call(*args, **kwargs):
+            if not inside:  # the memory backend's get_many calls get for each key; Redis sends one MGET
+                calls.append(name)
+            inside.append(name)
+            try:
+                return real(*args, **kwargs)
+            finally:
+                inside.pop()
+        return call
+
+    for name in ("get", "get_many", "set", "set_many", "add", "incr"):
+        monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.content == first.content
+    assert calls == ["get", "get_many"]
