@@ -45,6 +45,7 @@ def test_the_commune_picker_leads_to_the_communes_page(notice, world, page, axe)
 def test_a_coordinator_copies_a_notices_text_for_the_town_halls_app(notice, world, new_context, axe):
     page = new_context(permissions=["clipboard-read", "clipboard-write"])
     sign_in(page, "coordinator_x")
+    page.wait_for_load_state("load")  # console-nav.js has folded the menu on a phone: console_section opens it
     console_section(page, "Kit pour les mairies").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kit pour les mairies : Seine-Estuaire")
     assert axe(page) == []
