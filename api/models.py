@@ -1,8 +1,9 @@
 """API tokens: how an operator's own systems publish for its organization.
 
 A token acts for one organization, like an operator who may touch only that organization's
-active sites. notices.permissions recognises it by `editable_sites()` / `editable_notices()`
-and records `created_by` as the author of what it publishes.
+active sites: an OrganizationActor (territories.scoping), which notices.permissions recognises
+by its type; it asks it `editable_sites()` / `editable_notices()` and records `created_by` as
+the author of what it publishes.
 
 Only a SHA-256 hash of the token is stored, so that reading the database gives no way in; the
 clear token is shown once, when it is created. A short prefix stays visible so that people can
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notices.models import Notice
 from territories.models import Organization, Site
+from territories.scoping import OrganizationActor
 
 TOKEN_SCHEME = "rvr_"  # makes a leaked token recognisable by secret scanners
 PREFIX_LENGTH = len(TOKEN_SCHEME) + 8
@@ -38,7 +40,7 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(organization__in=Organization.objects.for_user(user))
 
 
-class ApiToken(models.Model):
+class ApiToken(OrganizationActor, models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("adhérent")
     )

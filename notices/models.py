@@ -13,7 +13,8 @@ from django.utils.translation import get_language, gettext_lazy as _
 
 from riverains.text import validate_multiline, validate_single_line
 
-from territories.models import Commune, Role, Site, Territory
+from territories.models import Commune, Site, Territory
+from territories.scoping import scoped
 
 
 class Category(models.TextChoices):
@@ -153,18 +154,8 @@ class NoticeQuerySet(models.QuerySet):
     def editable_by(self, user):
         """Notices a user may change: their organization's (operator), their territory's
         (coordinator), all (superuser)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(
-            Q(territory__memberships__user=user, territory__memberships__role=Role.COORDINATOR)
-            | Q(
-                site__organization__memberships__user=user,
-                site__organization__memberships__role=Role.OPERATOR,
-                site__organization__is_active=True,
-            )
-        ).distinct()
+        return scoped(self, user, territory="territory", organization="site__organization",
+                      site__organization__is_active=True)
 
     def for_organization(self, organization):
         return self.filter(site__organization=organization)

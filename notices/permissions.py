@@ -1,25 +1,27 @@
-"""Who may act on which site and notice. An actor is a User (console) or an API token,
-which acts for one organization; both answer the same two questions."""
+"""Who may act on which site and notice. An actor is a User (console) or an OrganizationActor
+(an API token, which acts for one organization; territories.scoping); both answer the same two
+questions."""
 from territories.models import Role, Site
+from territories.scoping import acts_for_organization
 
 from .models import Notice
 
 
 def sites_for(actor):
-    if hasattr(actor, "editable_sites"):
+    if acts_for_organization(actor):
         return actor.editable_sites()
     return Site.objects.for_user(actor)
 
 
 def notices_for(actor):
-    if hasattr(actor, "editable_notices"):
+    if acts_for_organization(actor):
         return actor.editable_notices()
     return Notice.objects.editable_by(actor)
 
 
 def is_coordinator_of(actor, territory):
     """Coordinators (and superusers) may correct and withdraw any notice of their territory."""
-    if not getattr(actor, "is_authenticated", False) or hasattr(actor, "editable_sites"):
+    if acts_for_organization(actor) or not getattr(actor, "is_authenticated", False):
         return False
     if actor.is_superuser:
         return True
@@ -28,4 +30,4 @@ def is_coordinator_of(actor, territory):
 
 def user_for(actor):
     """The person to record as author: the user, or whoever created the API token."""
-    return getattr(actor, "created_by", None) if hasattr(actor, "editable_sites") else actor
+    return actor.created_by if acts_for_organization(actor) else actor

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from territories.models import Role
+from territories.scoping import acts_for_organization
 
 from .catalog import WHAT_TO_DO_LIMIT, translatable_what_to_do, what_to_do_for
 from .models import Category, Kind, Notice, Perception, Revision, RevisionAction, Status
@@ -170,7 +171,7 @@ def _lock(actor, notice):
 
 def _is_own(actor, notice):
     """Whether the actor publishes for the notice's site, as opposed to correcting it."""
-    if hasattr(actor, "editable_sites"):  # an API token acts for its own organization only
+    if acts_for_organization(actor):  # an API token acts for its own organization only
         return True
     return actor.memberships.filter(role=Role.OPERATOR, organization_id=notice.site.organization_id).exists()
 

@@ -8,11 +8,11 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from notices.models import Notice
-from territories.models import Commune, Role, Site, Territory
+from territories.models import Commune, Site, Territory
+from territories.scoping import scoped
 
 
 class ReportKind(models.TextChoices):
@@ -81,17 +81,7 @@ class EpisodeStatus(models.TextChoices):
 class EpisodeQuerySet(models.QuerySet):
     def for_user(self, user):
         """Coordinators see their territory's episodes; operators those their sites were told of."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(
-            Q(territory__memberships__user=user, territory__memberships__role=Role.COORDINATOR)
-            | Q(
-                notified_sites__organization__memberships__user=user,
-                notified_sites__organization__memberships__role=Role.OPERATOR,
-            )
-        ).distinct()
+        return scoped(self, user, territory="territory", organization="notified_sites__organization")
 
 
 class Episode(models.Model):

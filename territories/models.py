@@ -1,6 +1,7 @@
 """Territories, the member organizations and their sites, the communes they cover, and who may
 act on them. Row scoping lives in one place per model (`for_user`), as NetBox does with
-`restrict()`: every view, API endpoint and service asks the same question the same way."""
+`restrict()`: every view, API endpoint and service asks the same question the same way, and
+every `for_user` is the same primitive (territories.scoping.scoped) given the model's paths."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from riverains.text import validate_multiline, validate_single_line
 
 from .geo import validate_in_france
+from .scoping import Role, scoped
 
 # Paths that a territory slug must never shadow.
 RESERVED_SLUGS = {
@@ -110,11 +112,7 @@ class TerritoryQuerySet(models.QuerySet):
 
     def for_user(self, user):
         """Territories a user may manage: a coordinator's own, every one for a superuser."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(memberships__user=user, memberships__role=Role.COORDINATOR).distinct()
+        return scoped(self, user, territory="")
 
 
 class Territory(models.Model):
@@ -196,14 +194,8 @@ class Partner(models.Model):
 
 class OrganizationQuerySet(models.QuerySet):
     def for_user(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(
-            Q(territory__memberships__user=user, territory__memberships__role=Role.COORDINATOR)
-            | Q(memberships__user=user, memberships__role=Role.OPERATOR)
-        ).distinct()
+        """A coordinator's territory's organizations, an operator's own."""
+        return scoped(self, user, territory="territory", organization="")
 
 
 class Organization(models.Model):
@@ -239,20 +231,9 @@ class SiteQuerySet(models.QuerySet):
 
     def for_user(self, user):
         """Sites a user may publish for: an operator's organization's, a coordinator's territory's."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(
-            Q(organization__territory__memberships__user=user, organization__territory__memberships__role=Role.COORDINATOR)
-            # A deactivated member (organization or site) no longer publishes.
-            | Q(
-                organization__memberships__user=user,
-                organization__memberships__role=Role.OPERATOR,
-                organization__is_active=True,
-                is_active=True,
-            )
-        ).distinct()
+        # A deactivated member (organization or site) no longer publishes.
+        return scoped(self, user, territory="organization__territory", organization="organization",
+                      organization__is_active=True, is_active=True)
 
 
 class Site(models.Model):
@@ -294,11 +275,6 @@ class Site(models.Model):
 
     def get_absolute_url(self):
         return reverse("public:site", args=[self.organization.territory.slug, self.pk, self.slug])
-
-
-class Role(models.TextChoices):
-    COORDINATOR = "coordinator", _("coordinateur du territoire")
-    OPERATOR = "operator", _("rédacteur de l'adhérent")
 
 
 class Membership(models.Model):
