@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from notices.models import Notice
+from riverains.forms import add_service_errors
 from territories.models import Territory
 
 from . import services
@@ -129,7 +130,7 @@ def webhook_create(request):
         try:
             webhook = services.create_webhook(data["territory"], data["url"], data["label"], data["communes"])
         except ValidationError as e:
-            add_errors(form, e, {"address": "url"})
+            add_service_errors(form, e, {"address": "url"})
         else:
             return render(request, "relay/console/webhook_created.html", {
                 "webhook": webhook, "partner_url": partner_url(webhook),
@@ -190,7 +191,7 @@ def social_account_create(request, kind):
         try:
             account = services.configure_social_account(data["territory"], kind, data["address"], data["secret"])
         except ValidationError as e:
-            add_errors(form, e)
+            add_service_errors(form, e)
         else:
             flash.success(request, _("Le compte %(label)s est configuré : les prochains messages du territoire y seront publiés.")
                           % {"label": account.label})
@@ -206,10 +207,3 @@ def social_account_delete(request, pk):
     return redirect("console:relay_social")
 
 
-def add_errors(form, error, renames=None):
-    """Put a service's ValidationError on the form's fields (or the form itself)."""
-    renames = renames or {}
-    for field, messages in (error.message_dict if hasattr(error, "error_dict") else {None: error.messages}).items():
-        field = renames.get(field, field)
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from riverains import ratelimit
+from riverains.forms import add_service_errors
 from territories.models import Territory
 
 from . import conf, services, tokens
@@ -26,12 +27,6 @@ def _too_many_posts(request):
     """At most a few form posts per network address and hour, counted across every process."""
     address = request.META.get("REMOTE_ADDR", "")
     return not ratelimit.hit("relay.form", address, conf.form_posts_per_hour(), FORM_WINDOW).allowed
-
-
-def _add_errors(form, error):
-    for field, messages in (error.message_dict if hasattr(error, "error_dict") else {None: error.messages}).items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _quiet(form):
@@ -78,7 +73,7 @@ def _subscribe(request, territory, form):
             language=data.get("summary_language") or request.LANGUAGE_CODE,
         )
     except ValidationError as e:
-        _add_errors(form, e)
+        add_service_errors(form, e)
         return None
     if channel == ChannelKind.SMS:
         return redirect("relay:code", territory.slug, tokens.code_page_token(subscription))
@@ -103,7 +98,7 @@ def code(request, territory, token):
         try:
             services.confirm_code(subscription, form.cleaned_data["code"])
         except ValidationError as e:
-            _add_errors(form, e)
+            add_service_errors(form, e)
         else:
             return _confirmed(request, subscription)
     status = 400 if request.method == "POST" else 200
@@ -155,7 +150,7 @@ def manage(request, territory, token):
                     quiet_start=quiet_start, quiet_end=quiet_end,
                 )
             except ValidationError as e:
-                _add_errors(form, e)
+                add_service_errors(form, e)
             else:
                 flash.success(request, _("Vos préférences sont enregistrées."))
                 return redirect(request.path)

@@ -13,6 +13,7 @@ from notices.catalog import placeholders_in, template_for, what_to_do_for
 from notices.models import Category, Explainer, Kind, Perception
 from relay.forms import commune_matches
 from riverains.collation import FrenchOrderIterator, french_sorted
+from riverains.forms import add_service_errors
 from riverains.widgets import CommunePicker
 from territories.models import Commune, Site
 from zones.shapes import centre
@@ -64,12 +65,7 @@ class ServiceErrorsForm(forms.Form):
     service_field_names = {}
 
     def add_service_errors(self, error):
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        for name, messages in error.message_dict.items():
-            field = self.service_field_names.get(name, name)
-            self.add_error(field if field in self.fields else None, messages)
+        add_service_errors(self, error, self.service_field_names)
 
 
 def next_full_hour(now):
