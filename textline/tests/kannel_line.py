@@ -73,8 +73,8 @@ max-messages = 0
 GOT = re.compile(r"Got message \d+: <(?P<sender>\S+) (?P<receiver>\S+) (?:text (?P<text>.*)|udh (?P<udh>\S+) data (?P<data>\S*))>$")
 
 
-def ports(names):
-    """A free port per name, inside RIVERAINS_TEST_PORTS when it is set."""
+def ports(names, avoid=()):
+    """A free port per name, inside RIVERAINS_TEST_PORTS when it is set (never one of `avoid`)."""
     span = os.environ.get("RIVERAINS_TEST_PORTS", "")
     if not span:
         return {name: free_port() for name in names}
@@ -83,6 +83,8 @@ def ports(names):
     for port in range(low, high + 1):
         if len(found) == len(names):
             break
+        if port in avoid:
+            continue
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
@@ -141,14 +143,14 @@ class Line(Kannel):
         return sum(1 for m in map(GOT.search, output.splitlines()) if m)
 
 
-def start_line(tmp_path, inbound_url):
+def start_line(tmp_path, inbound_url, avoid=()):
     found = binaries()
     if found is None:
         if os.environ.get("RIVERAINS_REQUIRE_KANNEL") == "1":
             pytest.fail("Kannel is required (RIVERAINS_REQUIRE_KANNEL=1) but bearerbox, smsbox or fakesmsc is missing")
         pytest.skip("Kannel is not installed (Debian packages kannel and kannel-extras)")
     bearerbox, smsbox, fakesmsc = found
-    numbers = ports(["admin_port", "smsbox_port", "smsc_port", "phones_port", "sendsms_port"])
+    numbers = ports(["admin_port", "smsbox_port", "smsc_port", "phones_port", "sendsms_port"], avoid)
     conf = tmp_path / "kannel.conf"
     conf.write_text(CONF.format(tmp=tmp_path, admin_password="admin-" + os.urandom(4).hex(), user=USER,
                                 password=PASSWORD, inbound_url=inbound_url, token=INBOUND_TOKEN, **numbers))
