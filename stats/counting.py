@@ -103,11 +103,6 @@ def agent_class(agent):
     return "script" if SCRIPT_AGENTS.search(agent) else "reader"
 
 
-def is_automated(request, kind):
-    meta = request.META
-    return _automated(meta.get("HTTP_USER_AGENT", ""), meta.get("HTTP_SEC_PURPOSE", meta.get("HTTP_PURPOSE", "")), kind)
-
-
 def _automated(agent, purpose, kind):
     if "prefetch" in purpose:
         return True  # the browser guessing, not the reader opening the page
