@@ -51,7 +51,18 @@ def subscribe(request, territory):
         if status == 200:
             status = 400
     return render(request, "relay/subscribe.html", {"territory": territory, "form": form,
-                                                      "vapid_public_key": conf.vapid_public_key()}, status=status)
+                                                      "vapid_public_key": conf.vapid_public_key(),
+                                                      **_sms_keywords(territory)}, status=status)
+
+
+def _sms_keywords(territory):
+    """The SMS line's number and an example place (the most populous commune's) for the keywords
+    section; nothing when the deployment has no SMS line (textline answers it)."""
+    from notices.town_hall import sms_number, sms_place
+
+    number = sms_number(territory)
+    example = territory.communes.order_by("-population", "code").first() if number else None
+    return {"sms_number": number, "sms_example": sms_place(example) if example else ""}
 
 
 def _subscribe(request, territory, form):
