@@ -25,6 +25,7 @@ CHOICE_LABELS = {
     "3": _("3 — une commune"),
     "3:code": _("code postal tapé"),
     "4": _("4 — toutes les activités en détail"),
+    "8": _("8 — résumé en anglais"),
     "*": _("étoile — réécouter"),
     "9": _("9 — à propos du service"),
     "0": _("0 — retour au menu"),

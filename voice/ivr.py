@@ -24,7 +24,7 @@ from riverains.provider_signature import is_signed, public_url
 from riverains.text import xml_text
 from territories.models import Territory
 
-from . import conf
+from . import conf, english
 from .models import Call
 from .phone import caller_hash, territory_for_number
 from .services import latest_bulletin, notice_part, territory_dir
@@ -38,6 +38,7 @@ CHOICES = {"2": "planned", "4": "current", "9": "info"}
 ONE_NOTICE_KEY, COMMUNE_KEY = "1", "3"
 REPEAT_KEYS = {"*"}
 MENU_KEY = "0"
+ENGLISH_KEY = "8"  # issue 16: the notices' structured summary in English (voice.english)
 POSTCODE_DIGITS = 5
 # Unanswered menus (timeouts) before saying goodbye; wrong keys get one more chance.
 MAX_SILENCES = 1
@@ -118,7 +119,20 @@ class Reply:
         action = self.menu_url(**state)
         gather = self.root.gather(input="dtmf", num_digits=1, timeout=conf.gather_timeout(), action=action, method="POST")
         self.play_section("menu", gather)
+        gather.say(english.prompt_text(), language="en-GB")  # "For a summary in English, press 8."
         self.root.redirect(action, method="POST")
+
+    def play_english(self):
+        """Key 8: the summaries read by eSpeak NG's English voice (made on the first call after a
+        change); said by the provider in English if the recording cannot be made."""
+        try:
+            path = english.ensure_english(self.territory)
+        except Exception:  # a missing espeak-ng or sox must not leave the caller in silence
+            logger.exception("English summary of %s: no recording", self.territory.slug)
+            self.root.say(xml_text(english.english_text(self.territory)), language="en-GB")
+            return
+        url = reverse("voice:english", args=[self.territory.slug, "resume"]) + "?v=" + path.stem.rsplit("-", 1)[-1]
+        self.root.play(public_url(url))
 
     def menu_url(self, **state):
         query = urlencode({"t": self.territory.slug, **{k: v for k, v in state.items() if v not in (None, "")}})
@@ -202,6 +216,10 @@ def menu(request):
         _record(request, territory, key)
         reply.ask(_("Tapez les %(n)d chiffres du code postal de votre commune.") % {"n": POSTCODE_DIGITS},
                   POSTCODE_DIGITS, etape="commune", dernier=COMMUNE_KEY)
+    elif key == ENGLISH_KEY or (key in REPEAT_KEYS and last == ENGLISH_KEY):
+        _record(request, territory, key)
+        reply.play_english()
+        reply.menu(dernier=ENGLISH_KEY)
     elif key in CHOICES or key in REPEAT_KEYS:
         section = CHOICES.get(key) or CHOICES.get(last) or "intro"
         _record(request, territory, key)

@@ -33,6 +33,7 @@ class Audio:
 class Conversation:
     documents: list = field(default_factory=list)
     said: list = field(default_factory=list)
+    said_in_english: list = field(default_factory=list)
     played: list = field(default_factory=list)
     hung_up: bool = False
 
@@ -116,9 +117,9 @@ class Provider:
 
     def _speak(self, verb, conversation):
         if verb.tag == "Say":
-            assert verb.get("language") == "fr-FR"
+            assert verb.get("language") in ("fr-FR", "en-GB")  # en-GB: the English key's prompt (issue 16)
             assert (verb.text or "").strip(), "empty <Say>"
-            conversation.said.append(verb.text)
+            (conversation.said if verb.get("language") == "fr-FR" else conversation.said_in_english).append(verb.text)
         elif verb.tag == "Play":
             audio = self.fetch_audio(verb.text)
             conversation.played.append(audio)
