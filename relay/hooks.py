@@ -32,23 +32,24 @@ def unsubscribe(request, token):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def inbound_sms(request):
-    """Kannel sms-service: get-url = ".../relais/sms/entrant?token=SECRET&from=%p&text=%a", with
-    max-messages = 0 (answers go through the outbox; optional &territoire=SLUG for a territory's own number)."""
+    """Kannel sms-service: get-url = ".../relais/sms/entrant?token=SECRET&from=%p&to=%P&text=%a", with
+    max-messages = 0 (answers go through the outbox; the receiving number, or &territoire=SLUG, tells
+    a territory's own number)."""
     params = request.POST if request.method == "POST" else request.GET
     expected = conf.inbound_sms_token()
     if not expected or not hmac.compare_digest(params.get("token", ""), expected):
         return HttpResponse("forbidden", status=403, content_type="text/plain")
     # A non-empty body is sent back by Kannel as the reply SMS (the STOP-only answer below).
-    reply = _answer(params.get("from", ""), params.get("text", ""), params.get("territoire", ""))
+    reply = _answer(params.get("from", ""), params.get("text", ""), params.get("territoire", ""), params.get("to", ""))
     return HttpResponse(reply, content_type="text/plain; charset=utf-8")
 
 
-def _answer(phone, text, territory_slug=""):
+def _answer(phone, text, territory_slug="", receiver=""):
     """Handle one inbound SMS; returns the reply (GSM-7 only, one SMS), in the number's language,
     or "" when the registered keyword handler (relay.inbound) queued its answer in the outbox."""
     keywords = inbound.handler()
     if keywords is not None:
-        keywords(phone, text, territory_slug)
+        keywords(phone, text, territory_slug, receiver)
         return ""
     with translation.override(services.sms_language(phone)):  # read before STOP deletes it
         if text.strip().upper().rstrip(".! ") in STOP_WORDS:
@@ -70,7 +71,8 @@ def inbound_twilio(request):
     if not is_signed(request, conf.twilio_auth_token()):
         return HttpResponse("forbidden", status=403, content_type="text/plain")
     reply = MessagingResponse()
-    text = _answer(request.POST.get("From", ""), request.POST.get("Body", ""), request.GET.get("territoire", ""))
+    text = _answer(request.POST.get("From", ""), request.POST.get("Body", ""), request.GET.get("territoire", ""),
+                   request.POST.get("To", ""))
     if text:  # an empty <Response/>: the answer, if any, leaves through the outbox
         reply.message(text)
     return HttpResponse(str(reply), content_type="application/xml")

@@ -7,8 +7,9 @@ _handler = None
 
 
 def answered_by(function):
-    """Register `function(phone, text, territory_slug)`: it handles the SMS and queues any answer
-    in the outbox (relay.transactional), returning nothing for the gateway to send back."""
+    """Register `function(phone, text, territory_slug, receiver)`: it handles the SMS (`receiver`
+    is the number it was sent to, when the gateway says) and queues any answer in the outbox
+    (relay.transactional), returning nothing for the gateway to send back."""
     global _handler
     _handler = function
     return function

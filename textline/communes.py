@@ -73,3 +73,24 @@ def territories_of(commune, territory_slug=""):
 def territory(slug):
     """The published territory whose own number received the SMS, or None."""
     return Territory.objects.published().filter(slug=slug).first() if slug else None
+
+
+def territory_of_number(receiver):
+    """The slug of the one published territory whose own SMS number (SMS_INBOUND_NUMBERS, see
+    notices.town_hall.sms_number) received the SMS; "" for the shared number or an unknown one."""
+    from notices.town_hall import sms_number
+
+    wanted = _digits(receiver)
+    if not wanted:
+        return ""
+    matching = [t.slug for t in Territory.objects.published() if _digits(sms_number(t)) == wanted]
+    return matching[0] if len(matching) == 1 else ""
+
+
+def _digits(number):
+    """'06 39 98 00 76', '+33639980076' and '0033639980076' alike; short codes as they are."""
+    digits = "".join(c for c in (number or "") if c.isdigit() or c == "+")
+    for prefix in ("+33", "0033"):
+        if digits.startswith(prefix):
+            return "0" + digits[len(prefix):]
+    return digits

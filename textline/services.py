@@ -49,8 +49,10 @@ class Answer:
     payload: dict = field(default_factory=dict)
 
 
-def receive(phone, text, territory_slug=""):
-    """Handle one inbound SMS; its answer, if any, is queued in the outbox (returns the Delivery)."""
+def receive(phone, text, territory_slug="", receiver=""):
+    """Handle one inbound SMS; its answer, if any, is queued in the outbox (returns the Delivery).
+    `territory_slug` (the gateway's URL says it) or `receiver` (a territory's own number in
+    SMS_INBOUND_NUMBERS) restrict the communes to that territory's."""
     try:
         phone = normalize_phone(phone)
     except ValidationError:
@@ -59,6 +61,7 @@ def receive(phone, text, territory_slug=""):
         logger.info("textline: SMS from a sender that is no phone number, not answered")
         return None
     command = parsing.parse(text)
+    territory_slug = territory_slug or communes.territory_of_number(receiver)
     with translation.override(relay_services.sms_language(phone)), transaction.atomic():
         limit = ratelimit.hit(RATE_SCOPE, phone, conf.answers_per_hour(), RATE_SECONDS)
         if command.keyword == parsing.STOP:

@@ -67,7 +67,7 @@ concatenation = true
 group = sms-service
 keyword = default
 catch-all = true
-get-url = "{inbound_url}?token={token}&from=%p&text=%a"
+get-url = "{inbound_url}?token={token}&from=%p&to=%P&text=%a"
 max-messages = 0
 """
 GOT = re.compile(r"Got message \d+: <(?P<sender>\S+) (?P<receiver>\S+) (?:text (?P<text>.*)|udh (?P<udh>\S+) data (?P<data>\S*))>$")

@@ -273,3 +273,21 @@ def test_the_kannel_and_twilio_hooks_answer_nothing_themselves(world, client, se
     response = client.get("/relais/sms/entrant", {"from": "0612345678", "text": "Info Harfleur", "token": "inbound-secret"})
     assert response.status_code == 200 and response.content == b""
     assert Delivery.objects.get(kind=MessageKind.SMS_ANSWER).payload["text"].startswith("Harfleur : ")
+
+
+def test_a_territory_s_own_number_only_knows_its_communes(world, client, settings):
+    settings.SMS_INBOUND_NUMBERS = "seine-estuaire=06 39 98 00 76, etang-de-berre=06 39 98 00 13"
+    settings.SMS_INBOUND_NUMBER = "06 39 98 00 00"
+    answer = transactional.build(services.receive(PHONE, "INFO Martigues", "", "+33639980076"))
+    assert answer.startswith("Aucune commune suivie par ce service ne correspond à MARTIGUES.")
+    # Through Kannel's sms-service, the receiving number in &to=%P.
+    settings.RELAY_INBOUND_SMS_TOKEN = "inbound-secret"
+    client.get("/relais/sms/entrant", {"from": PHONE, "to": "0639980013", "text": "info martigues", "token": "inbound-secret"})
+    last = Delivery.objects.filter(kind=MessageKind.SMS_ANSWER).latest("pk")
+    assert transactional.build(last).startswith("Martigues : aucune activité")
+    assert last.territory == world.y
+
+
+def test_the_shared_number_knows_every_territory(world, settings):
+    settings.SMS_INBOUND_NUMBERS, settings.SMS_INBOUND_NUMBER = "", "06 39 98 00 00"
+    assert transactional.build(services.receive(PHONE, "INFO Martigues", "", "+33639980000")).startswith("Martigues : ")
