@@ -7,6 +7,4 @@ class StatsConfig(AppConfig):
     verbose_name = _("statistiques")
 
     def ready(self):
-        from . import headcount
-
-        headcount.connect()  # the relay's departures and commune changes, counted for the statistics
+        from . import headcount  # noqa: F401  (the relay's departures and commune changes, counted)

@@ -11,9 +11,10 @@ address or an identifier. The same is done when a confirmed subscriber changes c
 Subscriptions that were never confirmed (the hourly purge) were never subscribers: nothing is
 recorded for them. Nor when a whole territory is deleted: its statistics go with it.
 
-It lives in stats, listening to the relay's model signals (StatsConfig.ready connects it), so
+It lives in stats, listening to the relay's model signals (StatsConfig.ready imports it), so
 that relay, below stats, never imports it."""
 from django.db.models.signals import m2m_changed, pre_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
 from relay.models import Subscription
@@ -29,16 +30,12 @@ def local_day(moment):
     return timezone.localtime(moment).date()  # TIME_ZONE is Europe/Paris
 
 
-def connect():
-    pre_delete.connect(subscription_ending, sender=Subscription, dispatch_uid="stats.headcount.ending")
-    m2m_changed.connect(communes_changing, sender=Subscription.communes.through, dispatch_uid="stats.headcount.communes")
-
-
 def _territory_going(origin):
     model = getattr(origin, "model", None) or type(origin)  # a queryset's model, or an instance's class
     return isinstance(model, type) and issubclass(model, Territory)
 
 
+@receiver(pre_delete, sender=Subscription, dispatch_uid="stats.headcount.ending")
 def subscription_ending(sender, instance, origin=None, **kwargs):
     if _territory_going(origin):
         return
@@ -59,6 +56,7 @@ def subscription_ending(sender, instance, origin=None, **kwargs):
     _record(territory_id, confirmed_on, today, before=_communes_of([instance.pk])[instance.pk], after=ENDED)
 
 
+@receiver(m2m_changed, sender=Subscription.communes.through, dispatch_uid="stats.headcount.communes")
 def communes_changing(sender, instance, action, reverse, pk_set, **kwargs):
     """subscription.communes.add/remove/set/clear (or the same from the commune's side)."""
     if action not in ("pre_add", "pre_remove", "pre_clear"):

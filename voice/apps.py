@@ -7,9 +7,4 @@ class VoiceConfig(AppConfig):
     verbose_name = _("Numéro vert")
 
     def ready(self):
-        from notices.signals import notice_changed
-
-        from . import checks  # noqa: F401  (registers the system checks)
-        from .receivers import queue_bulletin
-
-        notice_changed.connect(queue_bulletin, dispatch_uid="voice.queue_bulletin")
+        from . import checks, receivers  # noqa: F401  (the system checks; the bulletin follows notice_changed)

@@ -3,12 +3,16 @@ is already waiting for that territory (voice.tasks.queue_regeneration)."""
 import logging
 
 from django.db import transaction
+from django.dispatch import receiver
+
+from notices.signals import notice_changed
 
 from . import conf
 
 logger = logging.getLogger(__name__)
 
 
+@receiver(notice_changed, dispatch_uid="voice.queue_bulletin")
 def queue_bulletin(sender, notice, **kwargs):
     """notice_changed is sent after commit (publish, update, end, cancel, withdraw, and the
     scheduler's start_due), so the worker will read the committed notices."""
