@@ -84,3 +84,14 @@ def test_the_calendar_event_says_what_to_do_first(client, world):
     [event] = calendar.walk("VEVENT")
     assert str(event["description"]).startswith("Que dois-je faire ? Rien : c'est un exercice, pas une alerte.\n\n")
     assert notice.body in str(event["description"])
+
+
+def test_the_partners_widget_says_what_to_do_escaped(client, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    world.publish(kind="observed", starts_at=timezone.now() - timedelta(minutes=10),
+                  what_to_do="Fermez fenêtres & volets (< 1 h).")
+    page = client.get("/relais/widget/seine-estuaire/?communes=76351").content.decode()
+    assert '<p class="rw-todo"><strong>Que dois-je faire ?</strong> Fermez fenêtres &amp; volets (&lt; 1 h).</p>' in page
