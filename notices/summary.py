@@ -60,6 +60,11 @@ class Summary:
     what_to_do: str = ""
     what_to_do_translated: bool = True  # False: the operator's own line, kept in French
 
+    @property
+    def comma(self):
+        """The list separator: Arabic has its own comma."""
+        return "، " if self.language == "ar" else ", "
+
     def as_dict(self):
         """The API's and feeds' plain data (text included)."""
         return {

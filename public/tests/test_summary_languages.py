@@ -104,3 +104,10 @@ def test_the_summary_follows_the_notice_when_it_ends(world, client):
     html = text(client.get(f"{notice.get_absolute_url()}?lang=es"))
     _direction, summary = summary_section(html, "es")
     assert "terminado" in summary and "<dt>Fin</dt>" in summary
+
+
+def test_arabic_lists_use_the_arabic_comma(world, client):
+    notice = ongoing(world, perceptions=["visible", "audible"])
+    _direction, summary = summary_section(text(client.get(f"{notice.get_absolute_url()}?lang=ar")), "ar")
+    assert "مرئي، مسموع" in summary
+    assert '<bdi lang="fr">Raffinerie de Gonfreville</bdi>، <bdi lang="fr">Gonfreville-l&#x27;Orcher</bdi>' in summary
