@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext
 
 from .catalog import translatable_what_to_do, what_to_do_for
 from .models import Category, Perception, Status
@@ -140,7 +140,7 @@ def summaries(snap, site_commune="", now=None):
 
 
 def moment(value):
-    """'Tuesday Dec. 1, 2026 at 14:30' in the active language, Paris time, from ISO 8601 text or
+    """'Tuesday, 1 December 2026 at 14:30' in the active language, Paris time, from ISO 8601 text or
     a datetime; absolute (no "today"): summaries are read later, in e-mails and feeds."""
     if not value:
         return ""
@@ -149,7 +149,8 @@ def moment(value):
     local = value.astimezone(PARIS)
     return _("%(weekday)s %(day)s à %(time)s") % {
         "weekday": formats.date_format(local, "l"),
-        "day": formats.date_format(local, "DATE_FORMAT"),
+        # The month in full (a voice reads "Dec." as "deck"), in the order of the language.
+        "day": formats.date_format(local, pgettext("format de date du résumé (Django)", "j F Y")),
         "time": local.strftime("%H:%M"),
     }
 
