@@ -468,6 +468,7 @@ CSV_COLUMNS = [
     "change_note",      # what changed (empty for the first revision)
     "public_reason",    # reason of a cancellation or withdrawal
     "url",              # public page of the notice
+    "what_to_do",       # « Que dois-je faire ? » (issue 16; last, so that older readers' columns stay put)
 ]
 # CSV injection (OWASP): a spreadsheet runs a cell starting with one of these as a formula. So
 # does one that splits the file on another separator (French spreadsheets use ";") or ignores the
@@ -512,6 +513,7 @@ def _csv_row(revision):
         "change_note": revision.change_note,
         "public_reason": snap.get("public_reason", ""),
         "url": _french_url("public:notice", notice.territory.slug, notice.pk),
+        "what_to_do": _what_to_do(snap),
     }
 
 

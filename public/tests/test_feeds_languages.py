@@ -95,3 +95,14 @@ def test_the_partners_widget_says_what_to_do_escaped(client, world):
                   what_to_do="Fermez fenêtres & volets (< 1 h).")
     page = client.get("/relais/widget/seine-estuaire/?communes=76351").content.decode()
     assert '<p class="rw-todo"><strong>Que dois-je faire ?</strong> Fermez fenêtres &amp; volets (&lt; 1 h).</p>' in page
+
+
+def test_open_data_csv_ends_with_what_to_do(client, world):
+    import csv
+    import io
+
+    world.publish(category=Category.DRILL, what_to_do="=Fermez les fenêtres.")
+    world.publish(title="Deuxième")
+    rows = list(csv.DictReader(io.StringIO(client.get("/seine-estuaire/notices.csv").content.decode("utf-8-sig"))))
+    assert list(rows[0])[-1] == "what_to_do"
+    assert {row["what_to_do"] for row in rows} == {"'=Fermez les fenêtres.", "Rien : ce n'est pas une alerte."}
