@@ -130,17 +130,17 @@ def report_refused(message):
 
 
 def subscribed(commune, territory, added, manage_url):
-    """(text before the manage link, text after it): the link is made when the SMS is sent."""
+    """(text before the manage link, text after it): the link is made when the SMS is sent. The
+    link (a signed token, ~130 characters) is never cut: the sentence before it is, if need be."""
     names = {"commune": clean(commune.name), "territory": clean(territory.name)}
     if added:
-        before = _("%(commune)s ajoutée à votre abonnement SMS (%(territory)s). Gérer : ") % names
+        lead = _("%(commune)s ajoutée à votre abonnement SMS.") % names
     else:
-        before = _("Abonnement confirmé : les messages des sites industriels pour %(commune)s (%(territory)s) "
-                   "par SMS, sauf de 22h à 7h. Gérer : ") % names
-    after = " " + _("STOP pour vous désabonner.")
-    before, after = gsm.to_gsm(before), gsm.to_gsm(after)
-    room = LIMIT - gsm.length(manage_url) - gsm.length(after)
-    return shorten(before, room) if gsm.length(before) > room else before, after
+        lead = _("Abonnement SMS confirmé pour %(commune)s : les messages des sites industriels, sauf de 22h à 7h.") % names
+    manage = " " + gsm.to_gsm(_("Gérer : "))
+    after = gsm.to_gsm(" " + _("STOP pour vous désabonner."))
+    room = LIMIT - gsm.length(manage_url) - gsm.length(after) - gsm.length(manage)
+    return shorten(gsm.to_gsm(lead), room) + manage, after
 
 
 def subscribe_refused(message):
@@ -162,11 +162,14 @@ def stopped(removed):
 
 
 def help_text(url="", unknown_word=""):
+    """The keywords, in one SMS: the site's link only when it still fits in it."""
     text = _("INFO 76600 ou INFO HARFLEUR : messages en cours. ODEUR, BRUIT, FUMEE, LUMIERE ou VIBRATION "
              "76600 : signaler. ABO 76600 : s'abonner. STOP : se désabonner.")
     if unknown_word:
         text = _("Mot-clé %(word)s inconnu.") % {"word": shorten(clean(unknown_word.upper()), 20)} + " " + text
-    return fit(text + (" " + url if url else ""))
+    text = gsm.to_gsm(text)
+    with_link = f"{text} {url}" if url else text
+    return with_link if gsm.segments(with_link) == 1 else fit(text)
 
 
 def place_missing(word):

@@ -80,7 +80,7 @@ def test_a_two_part_answer_arrives_as_two_concatenated_sms(world, line):
 def test_abo_then_stop_through_kannel(world, line):
     line.send(PHONE, "ABO 76600")
     [(_, text)] = answered(line, 1)
-    assert text.startswith("Abonnement confirmé") and "/abonnement/gerer/" in text
+    assert text.startswith("Abonnement SMS confirmé pour Le Havre") and "/abonnement/gerer/" in text
     assert Subscription.objects.get(address=PHONE).is_confirmed
 
     line.send(PHONE, "STOP")

@@ -183,11 +183,21 @@ def test_abo_subscribes_the_number_at_once_and_answers_with_the_manage_link(worl
     assert [c.name for c in subscription.communes.all()] == ["Le Havre"]
     assert subscription.quiet_start.hour == 22 and subscription.quiet_end.hour == 7
     assert not Delivery.objects.filter(kind=MessageKind.CONFIRMATION).exists()  # no code: the number asked itself
-    assert answer.startswith("Abonnement confirmé : les messages des sites industriels pour Le Havre (Seine-Estuaire) "
-                             "par SMS, sauf de 22h à 7h. Gérer : http://127.0.0.1:8000/seine-estuaire/abonnement/gerer/")
+    assert answer.startswith("Abonnement SMS confirmé pour Le Havre : les messages des sites industriels, sauf de 22h à 7h. "
+                             "Gérer : http://127.0.0.1:8000/seine-estuaire/abonnement/gerer/")
     assert answer.endswith(" STOP pour vous désabonner.")
     assert_fits_two_sms(answer)
     assert "/gerer/" not in str(Delivery.objects.get(kind=MessageKind.SMS_ANSWER).payload)  # no working link stored
+
+
+def test_a_long_territory_name_never_cuts_the_manage_link(world):
+    world.x.name = "Communauté urbaine Le Havre Seine Métropole et Estuaire de la Seine (démonstration)"
+    world.x.save()
+    answer = sms("ABO Saint-Jouin")  # not covered: unknown
+    assert answer.startswith("Aucune commune suivie")
+    answer = sms("ABO 76600")
+    assert "Gérer : http://127.0.0.1:8000/seine-estuaire/abonnement/gerer/" in answer
+    assert_fits_two_sms(answer)
 
 
 def test_abo_again_adds_the_commune_to_the_subscription(world):
@@ -195,7 +205,7 @@ def test_abo_again_adds_the_commune_to_the_subscription(world):
     answer = sms("abo harfleur")
     subscription = Subscription.objects.get(address=PHONE)
     assert sorted(c.name for c in subscription.communes.all()) == ["Harfleur", "Le Havre"]
-    assert answer.startswith("Harfleur ajoutée à votre abonnement SMS (Seine-Estuaire). Gérer : ")
+    assert answer.startswith("Harfleur ajoutée à votre abonnement SMS. Gérer : http://127.0.0.1:8000/seine-estuaire/")
 
 
 def test_abo_keeps_the_territory_s_country_list(world):
@@ -228,8 +238,8 @@ def test_aide_and_unknown_words_list_the_keywords(world):
     assert answer.startswith("INFO 76600 ou INFO HARFLEUR : messages en cours. ODEUR, BRUIT, FUMEE, LUMIERE ou VIBRATION")
     assert "ABO 76600 : s'abonner. STOP : se désabonner." in answer
     assert sms("Bonjour").startswith("Mot-clé BONJOUR inconnu. INFO 76600")
-    assert sms("aide", territory="seine-estuaire").endswith(f"{SITE}/seine-estuaire/")
-    assert_fits_two_sms(answer)
+    assert gsm.segments(answer) == 1  # the site's link only when it fits: here it does not
+    assert gsm.segments(sms("aide", territory="seine-estuaire")) == 1
 
 
 # --- limits and the outbox -------------------------------------------------------------------
