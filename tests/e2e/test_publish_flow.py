@@ -28,7 +28,7 @@ def publish_flare_now(page):
     page.get_by_label("Titre").fill(TITLE)
     page.get_by_label("Texte :").fill(BODY)
     page.get_by_role("button", name="Publier maintenant").click()
-    expect(page.get_by_role("status")).to_contain_text("Message publié : il est visible des riverains.")
+    expect(page.get_by_role("status").first).to_contain_text("Message publié : il est visible des riverains.")
 
 
 def update_with_note(page):
@@ -36,7 +36,7 @@ def update_with_note(page):
     page.get_by_label("Ce qui a changé").fill(CHANGE_NOTE)
     page.get_by_label("Texte :").fill(UPDATED_BODY)
     page.get_by_role("button", name="Publier la mise à jour").click()
-    expect(page.get_by_role("status")).to_contain_text("Message mis à jour.")
+    expect(page.get_by_role("status").first).to_contain_text("Message mis à jour.")
 
 
 def test_a_published_then_updated_notice_reaches_residents_with_its_history(transactional_db, world, page, new_context):
