@@ -52,7 +52,10 @@ def fold(text):
     """Lower case, no accents, hyphens and apostrophes as spaces, single spaces: the form in which
     typed words and commune names are compared ("Saint-Étienne-du-Rouvray" → "saint etienne du rouvray")."""
     text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("œ", "oe").replace("æ", "ae")
+    # Blanks (tab, line feed…) as spaces; other control and format characters (NUL, a phone's bidi
+    # mark, a BOM) as nothing: "\ufeffINFO" is INFO.
+    text = "".join(" " if c.isspace() else "" if unicodedata.category(c) in ("Cc", "Cf") else c
+                   for c in text if not unicodedata.combining(c)).lower().replace("œ", "oe").replace("æ", "ae")
     text = re.sub(r"\bs/", "sur ", text)  # "Gonfreville-l'Orcher s/ Seine"
     text = re.sub(r"[-'’_.,;:!()\"«»/]+", " ", text)
     return " ".join(text.split())

@@ -62,3 +62,9 @@ def test_any_other_word_is_unknown_and_quoted_back():
 def test_a_missing_commune_is_noticed():
     assert not parse("INFO").has_place
     assert parse("INFO 76600").has_place
+
+
+def test_control_and_format_characters_do_not_hide_a_keyword():
+    assert parse("\ufeffINFO\u200b 76600").postcode == "76600"
+    assert parse("\ufeffINFO 76600").keyword == INFO
+    assert parse("ODEUR\t76600\n").kind == "odour"

@@ -301,3 +301,10 @@ def test_a_territory_s_own_number_only_knows_its_communes(world, client, setting
 def test_the_shared_number_knows_every_territory(world, settings):
     settings.SMS_INBOUND_NUMBERS, settings.SMS_INBOUND_NUMBER = "", "06 39 98 00 00"
     assert transactional.build(services.receive(PHONE, "INFO Martigues", "", "+33639980000")).startswith("Martigues : ")
+
+
+def test_what_the_resident_typed_comes_back_without_control_or_bidi_characters(world):
+    answer = sms("\u202eBonj\x00our\x07 76600")
+    assert answer.startswith("Mot-clé BONJOUR inconnu.") and answer == gsm.to_gsm(answer)
+    assert not any(ord(c) < 32 or c == "\u202e" for c in answer)
+    assert sms("\ufeffINFO \u202eHarfleur\u202c").startswith("Harfleur : ")  # a BOM, bidi marks: ignored
