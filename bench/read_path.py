@@ -134,20 +134,41 @@ def prepare(env):
     manage(env, "collectstatic", "--noinput", "-v0")
 
 
+_GIVEN_PORTS = set()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free loopback port: within RIVERAINS_PORTS ("8300-8349") when set, for a machine that
+    several people share, otherwise any. Never the same twice in one process: the caller asks
+    for several before starting the servers that bind them."""
+    wanted = os.environ.get("RIVERAINS_PORTS")
+    if wanted:
+        first, last = (int(p) for p in wanted.split("-"))
+        candidates = [p for p in range(first, last + 1) if p not in _GIVEN_PORTS]
+    else:
+        candidates = [0] * 20
+    for port in candidates:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            port = s.getsockname()[1]
+        if port not in _GIVEN_PORTS:
+            _GIVEN_PORTS.add(port)
+            return port
+    raise RuntimeError(f"no free port in {wanted or 'the ephemeral range'}")
 
 
-def start_gunicorn(env, port, log):
+def start_gunicorn(env, port, log, root=ROOT):
+    """`root`: the source tree to serve (bench/json_side_by_side.py serves an earlier commit too)."""
     # The same options as deploy/systemd/riverains-web.service, on a loopback port.
     command = [
         GUNICORN, "riverains.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers()),
         "--max-requests", "5000", "--max-requests-jitter", "500", "--timeout", "30",
         "--access-logfile", str(log.with_suffix(".access")), "--error-logfile", str(log),
     ]
-    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True,
+    return subprocess.Popen(command, cwd=root, env=env, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

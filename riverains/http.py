@@ -26,16 +26,23 @@ from django.utils.http import http_date
 SETTLED = timedelta(seconds=60)
 
 
+# How long after its expiry the shipped nginx may still hand a copy to the crowd while one
+# request revalidates it (stale-while-revalidate, which bounds what nginx's `use_stale updating`
+# would leave unbounded).
+STALE_WHILE_REVALIDATE = 1
+
+
 def proxy_expiry(started):
     """X-Accel-Expires for an answer whose validators were read just before `started` (epoch
-    seconds): nginx keeps the copy until the end of the next second at most, so the shipped
-    micro-cache (deploy/nginx/riverains.conf) never serves it more than 2 s after the
+    seconds): nginx holds the copy as fresh until the end of that second, then for
+    STALE_WHILE_REVALIDATE more second(s) serves it only while one request revalidates it, so
+    the shipped micro-cache (deploy/nginx/riverains.conf) never serves it more than 2 s after the
     database said it was current, whatever the answer took. An absolute time ("@…") rather than
-    "1": nginx would count the second from when the answer reached it, adding the answer's time.
-    nginx reads this header before Cache-Control and never passes it on; other shared caches
-    (a CDN) still follow s-maxage. Assumes nginx and the application share a clock (same host,
-    as shipped, or NTP)."""
-    return f"@{int(started) + 1}"
+    a number of seconds: nginx would count those from when the answer reached it, adding the
+    answer's own time. nginx reads this header before Cache-Control and never passes it on;
+    other shared caches (a CDN) still follow s-maxage. Assumes nginx and the application share a
+    clock (same host, as shipped, or NTP)."""
+    return f"@{int(started)}"
 
 
 def timestamp(moment):
@@ -76,5 +83,7 @@ def conditional(request, respond, *, etag, last_modified=None, cache_control=Non
 
 def shared_cache_control(seconds):
     """What public reads say to caches: browsers always revalidate (a cheap 304), shared caches
-    (the shipped nginx, a CDN) may keep a copy `seconds` seconds."""
-    return {"public": True, "max_age": 0, "s_maxage": seconds, "must_revalidate": True}
+    (a CDN) may keep a copy `seconds` seconds (the shipped nginx: see proxy_expiry), and serve
+    it a second longer while they revalidate it."""
+    return {"public": True, "max_age": 0, "s_maxage": seconds, "must_revalidate": True,
+            "stale_while_revalidate": STALE_WHILE_REVALIDATE}

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -41,33 +42,15 @@ def bench_stack():
     return stack
 
 
-def free_port():
-    """A free loopback port, from the range given by RIVERAINS_TEST_PORTS ("8300-8349") when set
-    (machines shared by several people), otherwise any."""
-    wanted = os.environ.get("RIVERAINS_TEST_PORTS")
-    if wanted:
-        first, last = (int(p) for p in wanted.split("-"))
-        candidates = range(first, last + 1)
-    else:
-        candidates = [0]
-    for port in candidates:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return s.getsockname()[1]
-    raise RuntimeError(f"no free port in {wanted}")
-
-
 @pytest.fixture
 def nginx(live_server):
     """The shipped configuration in front of the live test server; yields its base URL."""
     stack = bench_stack()
     workdir = Path(tempfile.mkdtemp(prefix="riverains-nginx-"))
     os.chmod(workdir, 0o755)  # the workers run as nobody when the tests run as root
-    port = free_port()
-    conf = stack.nginx_config(workdir, live_server.thread.port, port, free_port(), workdir, workdir, workdir)
+    # Ports within RIVERAINS_PORTS ("8300-8349") when set: see bench/read_path.free_port.
+    port = stack.rp.free_port()
+    conf = stack.nginx_config(workdir, live_server.thread.port, port, stack.rp.free_port(), workdir, workdir, workdir)
     process = subprocess.Popen([NGINX, "-p", str(workdir), "-c", str(conf), "-e", str(workdir / "nginx-error.log")],
                                start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -154,3 +137,32 @@ def test_a_gzipped_copy_is_revalidated_with_its_weak_etag(world, nginx, path):
     time.sleep(FRESH_WITHIN + 0.2)
     revalidated = get(nginx, path, **{"Accept-Encoding": "gzip", "If-None-Match": etag})
     assert revalidated.status == 304 and revalidated.cache == "REVALIDATED"
+
+
+def test_while_one_request_revalidates_the_crowd_gets_the_copy(world, nginx, monkeypatch):
+    """The surge protection kept: just after a copy expires, one request asks the application
+    (here made slow) and the others are answered with the copy meanwhile (UPDATING)."""
+    from public import cache as public_cache
+
+    real = public_cache.fingerprint
+    seen = []
+    for _attempt in range(3):
+        monkeypatch.setattr(public_cache, "fingerprint", real)
+        assert get(nginx, PAGE).status == 200  # a copy, fresh until the end of this second
+        time.sleep(1.05 - time.time() % 1)  # the next second: expired, within the one-second grace
+
+        def slow(territory):
+            time.sleep(0.6)
+            return real(territory)
+
+        monkeypatch.setattr(public_cache, "fingerprint", slow)
+        revalidating = threading.Thread(target=get, args=(nginx, PAGE))
+        revalidating.start()
+        time.sleep(0.15)
+        crowd = get(nginx, PAGE)
+        revalidating.join(10)
+        seen.append(crowd.cache)
+        if crowd.cache == "UPDATING":
+            assert crowd.status == 200  # the copy, not held behind the slow revalidation
+            return
+    pytest.fail(f"never answered with the copy during a revalidation: {seen}")
