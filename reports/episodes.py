@@ -22,7 +22,15 @@ def detect(report, rules):
     Returns (episode or None, opened). Runs inside the submit transaction."""
     # One detection at a time per territory, so that two simultaneous reports do not open
     # two episodes for the same smell.
-    Territory.objects.select_for_update().filter(pk=report.territory_id).first()
+    Territory.objects.select_for_update().filter(pk=report.territory_id).values_list("pk", flat=True).first()
+    if report.h3_cell:
+        # The crowd's case: an episode is already open around here. Joining it needs only the
+        # nearby reports not in it yet (usually this one), not every report of the last hour
+        # around (hundreds on an evening of incident, read again for each new one).
+        episode = _open_episode_around(report, rules)
+        if episode is not None:
+            _join(episode, _nearby_unexplained(report, rules, outside=episode))
+            return episode, False
     nearby = _nearby_unexplained(report, rules)
     episode = _open_episode_nearby(report, rules, nearby)
     opened = False
@@ -45,7 +53,9 @@ def count_people(reports):
     return min(len(networks), len(devices))
 
 
-def _nearby_unexplained(report, rules):
+def _nearby_unexplained(report, rules, outside=None):
+    """Unexplained reports of the window within the radius (this one included); with
+    `outside`, only those in no episode yet."""
     window = timedelta(minutes=rules.episode_window_minutes)
     where = Q(pk=report.pk)
     if report.h3_cell:
@@ -57,6 +67,8 @@ def _nearby_unexplained(report, rules):
         observed_at__gte=report.observed_at - window, observed_at__lte=report.observed_at + window,
     ).only("pk", "latitude", "longitude", "commune_id", "network_hash", "device_hash", "episode_id",
            "h3_cell", "observed_at")
+    if outside is not None:
+        candidates = candidates.filter(Q(pk=report.pk) | Q(episode__isnull=True))
     return [r for r in candidates if _close(report, r, rules.episode_radius_km)]
 
 
@@ -80,6 +92,29 @@ def _open_episode_nearby(report, rules, nearby):
         return found
     around = set(cells.disk(report.h3_cell, rules.episode_radius_km))
     return next((e for e in recent.order_by("opened_at") if around & set(e.cells)), None)
+
+
+def _open_episode_around(report, rules):
+    """For a report with a position: the open episode, first opened, whose cells meet the cells
+    within the radius (they hold every nearby report with a position). None sends detect() the
+    long way, which also finds episodes of residents who gave only their commune."""
+    recent = Episode.objects.filter(
+        territory_id=report.territory_id, status=EpisodeStatus.OPEN,
+        last_report_at__gte=report.observed_at - timedelta(minutes=rules.episode_window_minutes),
+    ).order_by("opened_at")
+    around = set(cells.disk(report.h3_cell, rules.episode_radius_km))
+    return next((e for e in recent if around & set(e.cells)), None)
+
+
+def _join(episode, reports):
+    """_attach for an episode already open: its count goes up by the reports that join it (the
+    territory's lock, held, makes that exact) instead of being counted again."""
+    joining = [r for r in reports if r.episode_id != episode.pk]
+    Report.objects.filter(pk__in=[r.pk for r in joining]).update(episode=episode)
+    episode.cells = sorted(set(episode.cells) | {r.h3_cell for r in joining if r.h3_cell})
+    episode.report_count += len(joining)
+    episode.last_report_at = max([episode.last_report_at] + [r.observed_at for r in joining])
+    episode.save(update_fields=["cells", "report_count", "last_report_at"])
 
 
 def _attach(episode, reports):

@@ -162,3 +162,28 @@ def test_without_wind_the_nearest_site_comes_first(world, resident):
     ranked, blowing = sites_concerned(Episode.objects.get())
     assert blowing is None
     assert [site for site, _d, _u in ranked][:2] == [world.site_a, world.site_b]
+
+
+def test_a_crowd_joins_the_open_episode_one_by_one_and_its_count_stays_exact(world, resident):
+    """An evening of incident: once the episode is open, each new report around joins it (the
+    fast path reads only the reports not in it yet) and the count matches the reports in it."""
+    for p in [LE_HAVRE_WEST, north_of(*LE_HAVRE_WEST, 0.5), east_of(*LE_HAVRE_WEST, 0.5)]:
+        resident().report(position=p)
+    for i in range(12):
+        resident().report(position=north_of(*east_of(*LE_HAVRE_WEST, 0.1 * i), 0.1 * (i % 5)))
+
+    episode = Episode.objects.get()
+    assert episode.report_count == 15 == episode.reports.count() == Report.objects.count()
+    assert set(episode.cells) == {r.h3_cell for r in Report.objects.all()}
+
+
+def test_a_report_with_a_position_joins_the_episode_of_its_commune_s_residents_without_one(world, resident):
+    """The episode has no cell (nobody gave a position): the long way finds it by the commune."""
+    for _i in range(3):
+        resident().report(commune="76341")  # Harfleur, no position
+    harfleur = (49.5065, 0.1989)
+
+    late, _ = resident().report(position=harfleur, commune="76341")
+
+    late.refresh_from_db()
+    assert Episode.objects.count() == 1 and late.episode.report_count == 4
