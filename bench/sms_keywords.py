@@ -15,6 +15,7 @@ as deployed): the measure is made with that and with 0.1 s.
 Ports: RIVERAINS_TEST_PORTS (default 8400-8449). Prints Markdown for bench/SMS_KEYWORDS.md."""
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -88,6 +89,8 @@ def main():
         for process in processes:
             rp.stop(process)
         database.__exit__(None, None, None)
+        if not os.environ.get("BENCH_KEEP_LOGS"):
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def measure(line, rounds):
