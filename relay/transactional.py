@@ -14,7 +14,7 @@ from django.core.mail import EmailMultiAlternatives
 
 from riverains.text import header_text
 
-from .channels.base import PermanentError
+from .errors import PermanentError
 from .models import Delivery, MessageKind, Priority
 
 BUILDERS = {}

@@ -6,19 +6,7 @@ import threading
 from django.conf import settings
 
 from .. import messages
-
-
-class TransientError(Exception):
-    """The gateway is down, slow or busy: the worker retries with back-off."""
-
-
-class PermanentError(Exception):
-    """The address is refused or gone: recorded for the coordinator, never retried. With
-    subscription_gone, the sender deletes the subscription too (a push endpoint that expired)."""
-
-    def __init__(self, *args, subscription_gone=False):
-        super().__init__(*args)
-        self.subscription_gone = subscription_gone
+from ..errors import PermanentError, TransientError  # noqa: F401  (every channel raises them)
 
 
 class BatchCache:
