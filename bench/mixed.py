@@ -33,7 +33,7 @@ import stack as st
 from surge import write
 
 sys.path.insert(0, str(st.ROOT))
-from voice.signature import compute_signature  # noqa: E402  (pure function, no Django needed)
+from twilio.request_validator import RequestValidator  # noqa: E402  (as the application checks it)
 
 KINDS = ["page", "report", "subscription", "phone"]
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -47,9 +47,8 @@ class Site:
     def __init__(self, base, signed_base, context, voice_token):
         parts = urlsplit(base)
         self.host, self.port = parts.hostname, parts.port
-        # The URL the application rebuilds from the Host header it receives: nginx passes $host,
-        # which has no port; the phone provider signs the URL it called, which in production is
-        # the same (standard port).
+        # The provider signs the public address it was given, SITE_URL + path, which the
+        # application checks whatever proxy sits in between (riverains.provider_signature).
         self.signed_base = signed_base
         self.context, self.voice_token = context, voice_token
 
@@ -90,7 +89,7 @@ class Site:
         })
 
     def _voice(self, path, params):
-        signature = compute_signature(self.voice_token, self.signed_base + path, params)
+        signature = RequestValidator(self.voice_token).compute_signature(self.signed_base + path, params)
         return self.request("POST", path, body=urlencode(params), headers={
             "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature})
 
@@ -227,8 +226,7 @@ def main():
         context = context_of(stack)
         for via in args.targets.split(","):
             base = getattr(stack, via)
-            host = urlsplit(base).hostname if via == "nginx" else urlsplit(base).netloc
-            site = Site(base, f"http://{host}", context, voice_token)
+            site = Site(base, stack.env.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/"), context, voice_token)
             run_load(site, args.connections, min(3, args.duration), args.weights)  # warm-up, not recorded
             warm = stored(stack)
             results = run_load(site, args.connections, args.duration, args.weights)
