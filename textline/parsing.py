@@ -27,6 +27,12 @@ KEYWORDS = {
     **{word: HELP for word in ("aide", "help", "menu", "?")},
     **{word: REPORT for word in REPORT_WORDS},
 }
+# How strong, for a report ("ODEUR FORTE 76600"): reports.models.Intensity values; "tres" raises one step.
+INTENSITY_WORDS = {"faible": 2, "legere": 2, "leger": 2, "nette": 3, "net": 3, "moyenne": 3, "moyen": 3,
+                   "forte": 4, "fort": 4, "extreme": 5, "insupportable": 5}
+# Words residents put before the place ("odeur a Harfleur", "info pour le 76600"): no commune's
+# name starts with one of them.
+LEADING_FILLERS = {"a", "au", "aux", "pour", "sur", "pres", "de", "du", "vers", "commune", "ville", "cp"}
 # What residents abbreviate in commune names.
 ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
 POSTCODE = re.compile(r"^\d{5}$")
@@ -42,6 +48,7 @@ class Command:
     postcode: str = ""
     name: str = ""  # folded: lower case, no accents, single spaces
     bad_number: str = ""  # digits that are no postcode ("7660"), to say so
+    intensity: int = 0  # for REPORT: 1 to 5 when typed, else 0 (the service's default)
 
     @property
     def has_place(self):
@@ -78,11 +85,34 @@ def parse(text):
     keyword = KEYWORDS.get(word, UNKNOWN)
     rest = fold_query(SPLIT_POSTCODE.sub(r"\1\2", words[1])) if len(words) > 1 else ""
     postcode, bad_number, name = "", "", []
-    for token in rest.split():
+    tokens = rest.split()
+    intensity = 0
+    if keyword == REPORT:
+        tokens, intensity = _intensity(tokens)
+    for token in tokens:
         if POSTCODE.match(token) and not postcode:
             postcode = token
         elif token.isdigit():
             bad_number = bad_number or token
         else:
             name.append(token)
-    return Command(keyword, word, REPORT_WORDS.get(word, ""), postcode, " ".join(name), "" if postcode else bad_number)
+    while name and name[0] in LEADING_FILLERS:
+        name = name[1:]
+    if name and name[0] == "le" and postcode and len(name) == 1:  # "info le 76600"
+        name = []
+    return Command(keyword, word, REPORT_WORDS.get(word, ""), postcode, " ".join(name), "" if postcode else bad_number,
+                   intensity)
+
+
+def _intensity(tokens):
+    """(tokens without the intensity words, the intensity typed or 0): "tres forte" is 5."""
+    kept, intensity = [], 0
+    for i, token in enumerate(tokens):
+        if token in INTENSITY_WORDS:
+            intensity = INTENSITY_WORDS[token]
+            if kept and kept[-1] == "tres":
+                kept.pop()
+                intensity = min(5, intensity + 1)
+        else:
+            kept.append(token)
+    return kept, intensity

@@ -36,7 +36,8 @@ from . import communes, conf, parsing, wording
 logger = logging.getLogger(__name__)
 RATE_SCOPE = "textline.sms"
 RATE_SECONDS = 3600
-# What a resident who just texts "ODEUR 76600" perceives: "nette" (3 of 5), the form's middle.
+# What a resident who just texts "ODEUR 76600" perceives: "nette" (3 of 5), the form's middle;
+# "ODEUR FORTE 76600", "BRUIT TRES FORT HARFLEUR" say more (textline.parsing.INTENSITY_WORDS).
 SMS_INTENSITY = Intensity.DISTINCT
 
 
@@ -122,7 +123,8 @@ def report(phone, command, territory_slug=""):
     if territories is None:
         return commune
     territory = territories[0]
-    data = {"kind": command.kind, "intensity": SMS_INTENSITY, "observed_at": timezone.now(), "commune": commune.pk,
+    data = {"kind": command.kind, "intensity": command.intensity or SMS_INTENSITY, "observed_at": timezone.now(),
+            "commune": commune.pk,
             "descriptors": [], "comment": "", "email": "", "website": ""}
     try:
         # The number stands for both the network and the device: each phone is one person to the

@@ -68,3 +68,20 @@ def test_control_and_format_characters_do_not_hide_a_keyword():
     assert parse("\ufeffINFO\u200b 76600").postcode == "76600"
     assert parse("\ufeffINFO 76600").keyword == INFO
     assert parse("ODEUR\t76600\n").kind == "odour"
+
+
+@pytest.mark.parametrize("text, intensity, postcode, name", [
+    ("ODEUR FORTE 76600", 4, "76600", ""),
+    ("odeur très forte à Harfleur", 5, "", "harfleur"),
+    ("Odeur légère au Havre", 2, "", "havre"),
+    ("BRUIT 76600", 0, "76600", ""),
+])
+def test_reports_may_say_how_strong_and_where_in_plain_words(text, intensity, postcode, name):
+    command = parse(text)
+    assert (command.intensity, command.postcode, command.name) == (intensity, postcode, name)
+
+
+def test_words_before_the_place_are_dropped_but_not_the_commune_s_own():
+    assert parse("info pour le 76600").postcode == "76600" and parse("info pour le 76600").name == ""
+    assert parse("INFO Le Havre").name == "le havre"
+    assert parse("INFO Port-Jérôme-sur-Seine").name == "port jerome sur seine"

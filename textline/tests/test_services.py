@@ -308,3 +308,10 @@ def test_what_the_resident_typed_comes_back_without_control_or_bidi_characters(w
     assert answer.startswith("Mot-clé BONJOUR inconnu.") and answer == gsm.to_gsm(answer)
     assert not any(ord(c) < 32 or c == "\u202e" for c in answer)
     assert sms("\ufeffINFO \u202eHarfleur\u202c").startswith("Harfleur : ")  # a BOM, bidi marks: ignored
+
+
+def test_a_report_by_sms_may_say_how_strong_it_is(world):
+    answer = sms("odeur très forte au Havre")
+    report = Report.objects.get()
+    assert (report.commune.name, report.intensity) == ("Le Havre", 5)
+    assert answer.startswith("Merci, signalement enregistré (odeur, Le Havre).")
