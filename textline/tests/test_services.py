@@ -315,3 +315,11 @@ def test_a_report_by_sms_may_say_how_strong_it_is(world):
     report = Report.objects.get()
     assert (report.commune.name, report.intensity) == ("Le Havre", 5)
     assert answer.startswith("Merci, signalement enregistré (odeur, Le Havre).")
+
+
+def test_a_number_that_subscribed_in_english_is_answered_in_english(world):
+    confirmed(world.x, "sms", PHONE, [], language="en")
+    answer = sms("INFO 76600")
+    assert answer == ("Le Havre: no activity announced by the industrial sites right now. This service informs, "
+                      f"it does not alert. Details: {SITE}/en/seine-estuaire/")
+    assert gsm.segments(sms("AIDE")) == 1
