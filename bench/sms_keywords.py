@@ -12,7 +12,7 @@ as deployed): the measure is made with that and with 0.1 s.
 
     .venv/bin/python bench/sms_keywords.py [--rounds 5]
 
-Ports: RIVERAINS_TEST_PORTS (default 8400-8449). Prints Markdown for bench/SMS_KEYWORDS.md."""
+Ports: RIVERAINS_PORTS or RIVERAINS_TEST_PORTS (default 8400-8449). Prints Markdown for bench/SMS_KEYWORDS.md."""
 import argparse
 import os
 import shutil
@@ -27,7 +27,7 @@ import read_path as rp
 
 ROOT = rp.ROOT
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("RIVERAINS_TEST_PORTS", "8400-8449")
+os.environ.setdefault("RIVERAINS_TEST_PORTS", os.environ.get("RIVERAINS_PORTS", "8400-8449"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riverains.settings_test")  # for the Kannel helper's imports
 
 # (label, SMS) — what residents around the demo's plants would send.
