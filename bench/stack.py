@@ -82,11 +82,12 @@ def _substitute(text, replacements, name):
     return text
 
 
-def nginx_config(workdir, app_port, proxy_port, static_port, static_root, media_root, copy_dir):
-    """Write a runnable nginx.conf in `workdir` around the shipped site; returns its path."""
+def nginx_config(workdir, app_port, proxy_port, static_port, static_root, media_root, copy_dir, site_conf=None):
+    """Write a runnable nginx.conf in `workdir` around the shipped site (or `site_conf`, another
+    version of riverains.conf, to measure it side by side); returns its path."""
     proxy = workdir / "nginx-proxy.conf"
     shutil.copyfile(DEPLOY_NGINX / "nginx-proxy.conf", proxy)
-    site = _substitute((DEPLOY_NGINX / "riverains.conf").read_text(), [
+    site = _substitute(Path(site_conf or DEPLOY_NGINX / "riverains.conf").read_text(), [
         ("/var/cache/nginx/riverains", str(workdir / "nginx-cache")),
         ("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};"),
         ("listen 80;", f"listen 127.0.0.1:{proxy_port};"),
@@ -164,7 +165,8 @@ class Stack:
 
     `gunicorn`, `nginx` and `static` are the base URLs of the three ways to serve the page."""
 
-    def __init__(self, database, redis_db, settings_module="riverains.settings", extra_env=None):
+    def __init__(self, database, redis_db, settings_module="riverains.settings", extra_env=None, site_conf=None):
+        self.site_conf = site_conf
         self.database_name = database
         self.redis_db = str(redis_db)
         self.settings_module = settings_module
@@ -200,7 +202,7 @@ class Stack:
         rp.wait_ready(self.gunicorn, self.app_process)
         copy_dir = self.copy_responses()
         conf = nginx_config(self.workdir, app_port, proxy_port, static_port, self.workdir / "static",
-                            self.workdir / "media", copy_dir)
+                            self.workdir / "media", copy_dir, self.site_conf)
         self.nginx_process = start_nginx(self.workdir, conf)
         self.processes.append(("nginx", self.nginx_process))
         rp.wait_ready(self.nginx, self.nginx_process)

@@ -2,10 +2,14 @@
 served (a) by gunicorn alone, (b) behind the shipped nginx configuration (micro-cache), (c) by
 nginx from a static copy of the same bytes (the ceiling), while an operator publishes through
 the write API every few seconds and a checker measures when each new notice becomes visible
-through nginx and straight from gunicorn. See bench/README.md, "Surge".
+through nginx and straight from gunicorn. Before the load, the first visitor after a quiet
+period: a copy in nginx's cache, nobody visits for --quiet-seconds, a publish, then one visit
+(the promise: no copy older than a publish by more than 2 s, that visitor included). See
+bench/README.md, "Surge".
 
     .venv/bin/python bench/surge.py                 # about 5 minutes, appends to bench/RESULTS.md
     .venv/bin/python bench/surge.py --duration 5 --no-write
+    .venv/bin/python bench/surge.py --quiet-only --site-conf old-riverains.conf   # another nginx site file
 
 PostgreSQL (database riverains_surge, dropped afterwards) and Redis (database 8, emptied) on
 127.0.0.1; every load stops by itself after --duration seconds."""
@@ -32,6 +36,7 @@ TARGETS = [
 ENDPOINTS = [("territory page", st.PAGE), ("active notices (API)", st.NOTICES_JSON)]
 CHECK_TIMEOUT = 30.0  # seconds a checker waits for a notice before calling it lost
 POLL_EVERY = 0.1
+PROMISE = 2.0  # seconds: no copy older than a publish by more than this (issue 14)
 
 
 # --- HTTP ---------------------------------------------------------------------------------------
@@ -58,7 +63,9 @@ class Publish:
     title: str
     seconds: float  # how long the publish call took
     status: int
-    seen: dict = field(default_factory=dict)  # via → (delay s or None, number of fetches)
+    # via → (delay s or None, number of fetches, how long after the publish the last fetch that
+    # still got the old page had started)
+    seen: dict = field(default_factory=dict)
 
 
 class Operator(threading.Thread):
@@ -94,16 +101,28 @@ class Operator(threading.Thread):
         return request(self.stack.nginx, method, path, body=json.dumps(payload),
                        headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"})
 
-    def publish_one(self, number):
+    def post_notice(self, title):
         now = datetime.now(timezone.utc)
-        title = f"Torchage essai de charge {number} {secrets.token_hex(3)}"
-        phase = self.phase()  # the load running when the operator pressed "publish"
-        started = time.monotonic()
-        status, _headers, body = self.call("POST", "/api/v1/notices", {
+        return self.call("POST", "/api/v1/notices", {
             "site": self.site_id, "category": "torchage", "kind": "observed", "perceptions": ["visible"],
             "starts_at": now.isoformat(), "expected_end_at": (now + timedelta(hours=1)).isoformat(),
             "title": title, "body": "Flamme visible au-dessus de la torche pendant un essai de charge.",
         })
+
+    def publish_quietly(self):
+        """(notice id, title, monotonic time the 201 arrived), no checker started."""
+        title = f"Torchage après un calme {secrets.token_hex(3)}"
+        status, _headers, body = self.post_notice(title)
+        published = time.monotonic()
+        if status != 201:
+            raise RuntimeError(f"publish refused: {status} {body[:300]!r}")
+        return json.loads(body)["id"], title, published
+
+    def publish_one(self, number):
+        title = f"Torchage essai de charge {number} {secrets.token_hex(3)}"
+        phase = self.phase()  # the load running when the operator pressed "publish"
+        started = time.monotonic()
+        status, _headers, body = self.post_notice(title)
         published = time.monotonic()  # the notice is committed when the 201 arrives
         record = Publish(phase, title, published - started, status)
         self.publishes.append(record)
@@ -124,20 +143,61 @@ class Operator(threading.Thread):
 
 
 def watch(base, title, published, record, via):
-    """Fetch the territory page until the title is in it: the delay after the publish returned."""
+    """Fetch the territory page until the title is in it: the delay after the publish returned
+    until an answer shows it, and, what the promise is about, how long after the publish the
+    last request answered with the old page had been sent (an answer's own latency under load
+    is not staleness: a copy is old when it was asked for well after the publish)."""
     needle = title.encode()
-    fetches = 0
+    fetches, stale_asked = 0, None
     while time.monotonic() - published < CHECK_TIMEOUT:
         fetches += 1
+        asked = time.monotonic()
         try:
             _status, _headers, body = request(base, "GET", st.PAGE, timeout=CHECK_TIMEOUT)
         except OSError:
-            body = b""
-        if needle in body:
-            record.seen[via] = (time.monotonic() - published, fetches)
+            body = None
+        if body is not None and needle in body:
+            record.seen[via] = (time.monotonic() - published, fetches, stale_asked)
             return
+        if body is not None:
+            stale_asked = asked - published
         time.sleep(POLL_EVERY)
-    record.seen[via] = (None, fetches)
+    record.seen[via] = (None, fetches, stale_asked)
+
+
+# --- the first visitor after a quiet period ----------------------------------------------------
+
+
+@dataclass
+class QuietProbe:
+    fresh: bool  # the first visit after the publish showed it
+    cache: str  # nginx's X-Cache-Status for that visit
+    first_visit: float  # seconds after the publish returned
+    seen: float | None  # seconds until a visit showed it (polling after that first visit)
+
+
+def quiet_probes(stack, token, site_id, count, quiet):
+    """`count` times: a copy of the page in nginx's cache, `quiet` s without any visit, a publish,
+    then one visit at once (and polling until the title shows, to say how late it was)."""
+    operator = Operator(stack, token, site_id, every=0, phase=lambda: "quiet")
+    probes = []
+    for _ in range(count):
+        request(stack.nginx, "GET", st.PAGE)  # the copy that will wait in the cache
+        time.sleep(quiet)
+        notice_id, title, published = operator.publish_quietly()
+        status, headers, body = request(stack.nginx, "GET", st.PAGE)
+        first_visit = time.monotonic() - published
+        fresh = status == 200 and title.encode() in body
+        seen = first_visit if fresh else None
+        while seen is None and time.monotonic() - published < CHECK_TIMEOUT:
+            time.sleep(POLL_EVERY)
+            if title.encode() in request(stack.nginx, "GET", st.PAGE)[2]:
+                seen = time.monotonic() - published
+        probes.append(QuietProbe(fresh, headers.get("X-Cache-Status", "?"), first_visit, seen))
+        print(f"    quiet {quiet} s, publish, first visit after {first_visit:.2f} s: "
+              f"{'fresh' if fresh else 'OLD COPY'} ({probes[-1].cache}); seen after {seconds(seen)} s", flush=True)
+        operator.call("POST", f"/api/v1/notices/{notice_id}/end", {"change_note": "Fin de l'essai."})
+    return probes
 
 
 # --- where the CPU went --------------------------------------------------------------------------
@@ -202,9 +262,9 @@ def measure_all(stack, args, set_phase):
     return rows
 
 
-def visibility(publishes, cache_seconds):
+def visibility(publishes):
     """Per phase: how long each publish took to show, through nginx and from gunicorn."""
-    promise = cache_seconds + 1
+    promise = PROMISE
     table = []
     for phase in dict.fromkeys(p.phase for p in publishes):
         mine = [p for p in publishes if p.phase == phase and p.status == 201]
@@ -212,12 +272,16 @@ def visibility(publishes, cache_seconds):
                "publish_median": statistics.median(p.seconds for p in mine) if mine else None,
                "publish_max": max((p.seconds for p in mine), default=None)}
         for via in ("nginx", "gunicorn"):
-            delays = [p.seen.get(via, (None, 0)) for p in mine]
-            seen = [d for d, _n in delays if d is not None]
+            delays = [p.seen.get(via, (None, 0, None)) for p in mine]
+            seen = [d for d, _n, _s in delays if d is not None]
+            stale = [s for _d, _n, s in delays if s is not None]
             row[via] = {
                 "median": statistics.median(seen) if seen else None, "max": max(seen) if seen else None,
-                "lost": len(delays) - len(seen), "within_promise": sum(1 for d in seen if d <= promise),
-                "first_fetch": sum(1 for d, n in delays if d is not None and n == 1), "count": len(delays),
+                "lost": len(delays) - len(seen),
+                # Kept: no request sent more than `promise` after the publish got the old page.
+                "within_promise": sum(1 for d, _n, s in delays if d is not None and (s or 0) <= promise),
+                "stale_max": max(stale) if stale else None,
+                "first_fetch": sum(1 for d, n, _s in delays if d is not None and n == 1), "count": len(delays),
             }
         table.append(row)
     return table
@@ -227,22 +291,46 @@ def seconds(value):
     return "–" if value is None else f"{value:.2f}"
 
 
-def report(info, load_at_start, rows, table, args, cache_seconds):
+def quiet_report(probes, args):
+    if not probes:
+        return []
+    fresh = sum(p.fresh for p in probes)
+    seen = [p.seen for p in probes if p.seen is not None]
+    caches = ", ".join(f"{name} {sum(p.cache == name for p in probes)}" for name in dict.fromkeys(p.cache for p in probes))
+    return [
+        "",
+        f"First visitor after a quiet period ({len(probes)} times: a copy in nginx's cache, {args.quiet_seconds} s "
+        "without any visit, a publish through the write API, then one visit at once): "
+        f"**{fresh}/{len(probes)} saw the publish** (X-Cache-Status: {caches}); the publish showed after "
+        f"median {seconds(statistics.median(seen) if seen else None)} s, at worst {seconds(max(seen, default=None))} s"
+        f"{'' if len(seen) == len(probes) else f', {len(probes) - len(seen)} not within 30 s'}.",
+    ]
+
+
+def report(info, load_at_start, rows, table, args, cache_seconds, probes):
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    site = args.site_conf or "deploy/nginx/riverains.conf"
     lines = [
-        f"## Surge — {now}",
+        f"## Surge — {now}" + (f" — nginx site file {args.site_conf}" if args.site_conf else ""),
         "",
         *(f"- {key}: {value}" for key, value in info.items()),
         f"- Application: gunicorn, {rp.workers()} synchronous workers, production settings, PostgreSQL + Redis "
         f"shared cache (REDIS_URL), PUBLIC_CACHE_SECONDS={cache_seconds}",
-        "- nginx: deploy/nginx/riverains.conf + nginx-proxy.conf as shipped (paths, ports, cache directory "
+        f"- nginx: {site} + nginx-proxy.conf (paths, ports, cache directory "
         "substituted), worker_processes auto; (c) is a second server block serving the same bytes from files",
+        f"- Load average when the run started: {load_at_start}; when it ended: {st.load_average()}"
+        " (other work on the machine counts in it)",
+        *quiet_report(probes, args),
+    ]
+    if not rows:
+        return "\n".join(lines) + "\n"
+    lines += [
+        "",
         f"- Load: wrk --latency, {args.duration} s per line after a {args.warmup} s warm-up, no Accept-Encoding "
         "(so no gzip), on the same machine",
         f"- Meanwhile: an operator publishes through the write API every {args.publish_every} s (and ends its "
         "previous notice); a checker fetches the territory page every "
         f"{POLL_EVERY} s through nginx and from gunicorn until the new title appears",
-        f"- Load average when the run started: {load_at_start}",
         "",
         "| served by | endpoint | connections | req/s | p50 (ms) | p99 (ms) | requests | errors | response "
         "| CPU % app / nginx / load generator / others |",
@@ -255,23 +343,27 @@ def report(info, load_at_start, rows, table, args, cache_seconds):
             f"| {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['requests']:,} | {r['errors']:,} | {r['response']} "
             f"| {c['app']} / {c['nginx']} / {c['generator']} / {c['others']} |"
         )
-    promise = cache_seconds + 1
+    promise = PROMISE
     lines += [
         "",
-        f"Visibility of each publish (seconds after the write API answered 201; promise: ≤ {promise} s through "
-        "nginx, immediate from gunicorn, i.e. the first fetch after the publish already shows it):",
+        f"Visibility of each publish (seconds after the write API answered 201; promise: no request sent more "
+        f"than {promise} s after the publish gets the old page through nginx; from gunicorn the first fetch after "
+        "the publish already shows it). \"shown after\" counts until the answer arrived, so it includes the "
+        "answer's own latency under load; \"old page asked at most\" is when the last request still answered "
+        "with the old page had been sent:",
         "",
         "| load running meanwhile | publishes (ok) | publish call median / max (s) "
-        f"| through nginx median / max (s) | through nginx ≤ {promise} s | from gunicorn median / max (s) "
+        f"| through nginx: shown after median / max (s) | through nginx: old page asked at most (s) "
+        f"| through nginx: promise kept | from gunicorn median / max (s) "
         "| from gunicorn on first fetch | not seen in 30 s |",
-        "| --- | ---: | --- | --- | ---: | --- | ---: | ---: |",
+        "| --- | ---: | --- | --- | ---: | ---: | --- | ---: | ---: |",
     ]
     for row in table:
         n, g = row["nginx"], row["gunicorn"]
         lines.append(
             f"| {row['phase']} | {row['publishes']} ({row['ok']}) | {seconds(row['publish_median'])} / "
             f"{seconds(row['publish_max'])} | {seconds(n['median'])} / {seconds(n['max'])} "
-            f"| {n['within_promise']}/{n['count']} | {seconds(g['median'])} / {seconds(g['max'])} "
+            f"| {seconds(n['stale_max'])} | {n['within_promise']}/{n['count']} | {seconds(g['median'])} / {seconds(g['max'])} "
             f"| {g['first_fetch']}/{g['count']} | {n['lost'] + g['lost']} |"
         )
     return "\n".join(lines) + "\n"
@@ -293,6 +385,12 @@ def main():
     parser.add_argument("--publish-every", type=float, default=3.0)
     parser.add_argument("--wait-quiet", type=int, default=300, help="seconds to wait for load average < 2")
     parser.add_argument("--no-write", dest="write", action="store_false")
+    parser.add_argument("--quiet-probes", type=int, default=5, help="first visits after a quiet period (0: none)")
+    parser.add_argument("--quiet-seconds", type=float, default=8.0, help="how long nobody visits before each")
+    parser.add_argument("--quiet-only", action="store_true", help="only the quiet-period probes, no load")
+    parser.add_argument("--site-conf", help="another version of deploy/nginx/riverains.conf to measure")
+    parser.add_argument("--database", default="riverains_surge", help="PostgreSQL database made and dropped")
+    parser.add_argument("--redis-db", type=int, default=8, help="Redis database number, emptied")
     args = parser.parse_args()
     args.connections = [int(c) for c in args.connections.split(",")]
     if not 1 <= args.duration <= 60 or not all(1 <= c <= 1024 for c in args.connections):
@@ -301,18 +399,21 @@ def main():
 
     load_at_start = st.wait_for_quiet_machine(patience=args.wait_quiet)
     info = st.machine()
-    with st.Stack("riverains_surge", redis_db=8) as stack:
+    with st.Stack(args.database, redis_db=args.redis_db, site_conf=args.site_conf) as stack:
         cache_seconds = int(stack.env.get("PUBLIC_CACHE_SECONDS", 5))
         token, site_id = st.organization_token(stack)
-        phase = {"name": "warm-up"}
-        operator = Operator(stack, token, site_id, args.publish_every, lambda: phase["name"])
-        operator.start()
-        try:
-            rows = measure_all(stack, args, lambda name: phase.update(name=name))
-        finally:
-            operator.stop()
-        table = visibility(operator.publishes, cache_seconds)
-    write(report(info, load_at_start, rows, table, args, cache_seconds), args)
+        probes = quiet_probes(stack, token, site_id, args.quiet_probes, args.quiet_seconds)
+        rows, table = [], []
+        if not args.quiet_only:
+            phase = {"name": "warm-up"}
+            operator = Operator(stack, token, site_id, args.publish_every, lambda: phase["name"])
+            operator.start()
+            try:
+                rows = measure_all(stack, args, lambda name: phase.update(name=name))
+            finally:
+                operator.stop()
+            table = visibility(operator.publishes)
+    write(report(info, load_at_start, rows, table, args, cache_seconds, probes), args)
 
 
 if __name__ == "__main__":
