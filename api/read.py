@@ -15,7 +15,7 @@ from ninja import Query, Router
 from ninja.errors import HttpError
 
 from notices.models import Category, Notice, Status
-from public.cache import published_territory, serve_fingerprinted
+from notices.reads import published_territory, serve_fingerprinted
 from territories.models import Commune, Territory
 from zones import api as zones_api
 

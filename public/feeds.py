@@ -1,6 +1,6 @@
 """Atom, CAP 1.2, iCalendar and CSV per territory: one address each, no language prefix, French.
 
-Every output is served through public.cache.serve_fingerprinted: cached under the territory's
+Every output is served through notices.reads.serve_fingerprinted: cached under the territory's
 fingerprint (so it changes the moment a notice is written), with an ETag that gives a 304.
 Links are absolute, built on settings.SITE_URL. Only published notices of published
 territories appear; drafts never do.

@@ -129,7 +129,7 @@ CACHES = {
 }
 
 # Whether every web process sees the same cache: public pages then keep their fingerprint there
-# (see public/cache.py) instead of asking the database at each request.
+# (see notices/reads.py) instead of asking the database at each request.
 SHARED_CACHE = bool(env("REDIS_URL"))
 
 TASKS = {

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from notices import services
 from notices.models import Notice
-from public import cache as public_cache
+from notices import reads as public_cache
 
 
 @pytest.fixture
