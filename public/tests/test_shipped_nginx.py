@@ -1,7 +1,8 @@
 """The SHIPPED nginx configuration (deploy/nginx/riverains.conf, made runnable by bench/stack.py
 with only paths, ports, pid and cache directory substituted) in front of the application: a
 publish is seen through its micro-cache within 2 s, the first visitor after a quiet period
-included, and a copy nginx gzipped (weak ETag) is revalidated for a 304.
+included; the crowd gets the copy while one request revalidates it; a copy nginx gzipped (weak
+ETag) is revalidated for a 304, and so is one asked with If-Modified-Since.
 
 Skipped where nginx is not installed (.ci/run installs Debian's package, so CI runs it)."""
 import gzip
@@ -166,3 +167,18 @@ def test_while_one_request_revalidates_the_crowd_gets_the_copy(world, nginx, mon
             assert crowd.status == 200  # the copy, not held behind the slow revalidation
             return
     pytest.fail(f"never answered with the copy during a revalidation: {seen}")
+
+
+@pytest.mark.parametrize("path", [PAGE, JSON])
+def test_if_modified_since_gets_a_304_through_nginx(world, nginx, path):
+    from riverains.testing import settle_changes
+
+    ongoing(world, title="Torchage")
+    settle_changes()  # Last-Modified is only sent for a change over a minute old (riverains/http.py)
+    first = get(nginx, path, **{"Accept-Encoding": "gzip"})
+    assert first.status == 200 and first.headers["Last-Modified"]
+    again = get(nginx, path, **{"Accept-Encoding": "gzip", "If-Modified-Since": first.headers["Last-Modified"]})
+    assert again.status == 304
+    time.sleep(FRESH_WITHIN + 0.2)  # expired: nginx revalidates with the application first
+    revalidated = get(nginx, path, **{"Accept-Encoding": "gzip", "If-Modified-Since": first.headers["Last-Modified"]})
+    assert revalidated.status == 304 and revalidated.cache == "REVALIDATED"
