@@ -13,14 +13,13 @@ resident can check."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notices.models import Notice, Perception, Status
 from territories.geo import distance_km
 from zones.matching import inside as inside_zone
-from zones.models import Zone
 
 from . import conf
 from .models import ReportKind
@@ -60,9 +59,7 @@ def candidate_notices(territory, observed_at):
         Notice.objects.filter(territory=territory, status__in=EXPLAINING_STATUSES, starts_at__lte=observed_at + before)
         .filter(still_running | ended_recently)
         .select_related("site", "site__commune")
-        # Each notice's current zone comes with it (zones.services.current_zone reads this list):
-        # one query for all the candidates, not one per notice that explains the report.
-        .prefetch_related("communes", Prefetch("zones", Zone.objects.filter(is_current=True), to_attr="current_zones"))
+        .prefetch_related("communes")
     )
 
 
