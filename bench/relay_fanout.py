@@ -110,8 +110,32 @@ def make_subscriptions(world, channel, count, port):
 
 
 def cpu_seconds():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """This process's CPU and that of the worker processes it has waited for."""
+    return sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
+
+
+def send_in_processes(count, batch_size):
+    """`count` workers at once, forked from this process, sharing the outbox as run_relay
+    workers do (SKIP LOCKED on PostgreSQL)."""
+    import multiprocessing
+    from types import SimpleNamespace
+
+    from django.db import connections
+
+    from relay.models import Delivery, DeliveryStatus
+    from relay.sender import send_pending
+
+    def work():
+        send_pending(batch_size=batch_size)
+        connections.close_all()
+
+    connections.close_all()  # each process opens its own
+    processes = [multiprocessing.get_context("fork").Process(target=work) for _ in range(count)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()
+    return SimpleNamespace(sent=Delivery.objects.filter(status=DeliveryStatus.SENT).count())
 
 
 def timezone_now():
@@ -160,6 +184,7 @@ def main():
     parser.add_argument("--code", default=str(ROOT), help="the checkout of the project to measure")
     parser.add_argument("--sink-port", type=int, default=0)
     parser.add_argument("--label", default="")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (forked; PostgreSQL only)")
     args = parser.parse_args()
     sys.path.insert(0, args.code)
     os.chdir(args.code)
@@ -207,7 +232,10 @@ def main():
     log_offset = mta_log_size(args.mta_log)
     server_started = mta_cpu(args.mta_pid) if args.mta_pid else process_cpu(sink.pid) if sink else 0.0
     started, cpu_started = time.perf_counter(), cpu_seconds()
-    stats = send_pending(batch_size=args.batch_size)
+    if args.workers > 1:
+        stats = send_in_processes(args.workers, args.batch_size)
+    else:
+        stats = send_pending(batch_size=args.batch_size)
     deliver_seconds = time.perf_counter() - started
     # The worker's own CPU time: what a delivery costs, whatever else the machine is running.
     deliver_cpu = cpu_seconds() - cpu_started
@@ -234,7 +262,8 @@ def main():
     label = f" ({args.label})" if args.label else ""
     line = (
         f"| {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC | {load} | {vendor} | {args.channel}{label} | {receiver} "
-        f"| {args.connections or 'default'} | {args.subscriptions} | {queued} "
+        f"| {args.connections or 'default'}{f' × {args.workers} workers' if args.workers > 1 else ''} "
+        f"| {args.subscriptions} | {queued} "
         f"| {queue_seconds:.2f} s | {deliver_seconds:.1f} s | {stats.sent / deliver_seconds:.0f} /s | {received} "
         f"| {twice} / {missing} | {exactly_once} "
         f"| {peak_mb:.0f} MB | {deliver_cpu:.1f} s | {1000 * deliver_cpu / max(stats.sent, 1):.3f} ms "
