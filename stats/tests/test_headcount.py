@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from relay import services
-from relay.models import Delivery, Subscription
+from relay import services, transactional
+from relay.models import Delivery, MessageKind, Subscription
+from relay.sender import send_pending
 from stats import dashboard, figures
 from stats.figures import Period
 from stats.models import CommuneFollowerChange, EndedSubscriptions
@@ -85,7 +86,9 @@ def test_stop_by_sms_records_the_departure_in_every_territory(world, client, clo
     clock(2026, 3, 2, 18)
     response = client.get("/relais/sms/entrant", {"from": "0612345678", "text": "STOP", "token": "inbound-secret"})
 
-    assert "desabonne" in response.content.decode() and not Subscription.objects.exists()
+    # Kannel sends nothing itself: the answer leaves through the outbox.
+    answer = transactional.build(Delivery.objects.get(kind=MessageKind.SMS_ANSWER, address="+33612345678"))
+    assert "desabonne" in answer and not Subscription.objects.exists()
     assert channel_counts(world.x, "SMS") == [1, 1, 0, 0]
     assert channel_counts(world.y, "SMS") == [0, 1, 0, 0]
     assert by_commune(world.x, date(2026, 3, 1)) == [("Le Havre", 1)]
@@ -158,8 +161,6 @@ def test_a_commune_taken_up_later_counts_from_that_day_and_never_twice(world, cl
 
 
 def test_an_expired_browser_and_a_removed_webhook_are_departures(world, clock, communes, monkeypatch, settings):
-    from pywebpush import WebPushException
-
     from relay.channels import push
     from relay.channels.base import PermanentError
 
@@ -171,12 +172,18 @@ def test_an_expired_browser_and_a_removed_webhook_are_departures(world, clock, c
     clock(2026, 3, 5, 8)
     settings.VAPID_PRIVATE_KEY = "configured"
 
-    def gone(**kwargs):
-        raise WebPushException("Push failed: 410 Gone", response=SimpleNamespace(status_code=410))
+    class GonePusher:  # the push service says the browser dropped its subscription
+        def __init__(self, *args, **kwargs):
+            pass
 
-    monkeypatch.setattr(push, "webpush", gone)
+        def send(self, *args, **kwargs):
+            return SimpleNamespace(status_code=410, reason="Gone")
+
+    monkeypatch.setattr(push, "WebPusher", GonePusher)
+    monkeypatch.setattr(push.WebPushChannel, "_vapid", lambda self, endpoint: {})
     with pytest.raises(PermanentError):
         push.WebPushChannel().notify(Delivery.objects.select_related("subscription").get(subscription=browser))
+    send_pending()  # the sender deletes a subscription its channel says is gone
     clock(2026, 4, 2, 8)
     services.unsubscribe(webhook)  # what the console's "delete" button does
 

@@ -98,7 +98,7 @@ def test_on_a_phone_communes_are_chips_found_by_search(estuary, page, axe):
 
     fill_text_and_start_now(page)
     page.get_by_role("button", name="Publier maintenant").click()
-    expect(page.get_by_role("status")).to_contain_text("Message publié")
+    expect(page.get_by_role("status").first).to_contain_text("Message publié")
     notice = Notice.objects.get(title=TITLE)
     chosen = set(notice.communes.values_list("code", flat=True))
     assert chosen == (set(NEIGHBOURS) - {"76351"}) | {"76254"}
@@ -129,5 +129,5 @@ def test_without_javascript_a_search_reloads_the_form_and_keeps_what_was_typed(e
     communes_select.select_option(label=[label.strip() for label in options.all_text_contents()])  # all eight
     fill_text_and_start_now(page)
     page.get_by_role("button", name="Publier maintenant").click()
-    expect(page.get_by_role("status")).to_contain_text("Message publié")
+    expect(page.get_by_role("status").first).to_contain_text("Message publié")
     assert set(Notice.objects.get(title=TITLE).communes.values_list("code", flat=True)) == set(NEIGHBOURS) | {"76254"}
