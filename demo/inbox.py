@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from territories.models import Membership, Role
+from notices.town_hall import sms_number
+from territories.models import Membership, Role, Territory
+from textline import services as textline
 
 from .catcher import CHANNEL, RECIPIENT, maildir
 
@@ -109,9 +111,39 @@ def _may_open(user):
         raise Http404
 
 
+DEMO_PHONE = "+33 6 12 34 56 78"  # the resident's phone of the demo (ARCEP's fictional range is 06 39 98, taken by the line)
+
+
 def inbox(request):
     _may_open(request.user)
-    return render(request, "demo/inbox.html", {"letters": letters(), "directory": settings.DEMO_INBOX_DIR})
+    return render(request, "demo/inbox.html", {
+        "letters": letters(), "directory": settings.DEMO_INBOX_DIR,
+        "sms_number": _demo_sms_number(), "demo_phone": DEMO_PHONE,
+    })
+
+
+def _demo_sms_number():
+    territory = Territory.objects.order_by("pk").first()
+    return sms_number(territory) if territory else ""
+
+
+@require_POST
+def send_sms(request):
+    """A resident's SMS to the territory's number (INFO 76600, ODEUR…, ABO…, STOP, AIDE), handed
+    to the SMS line as Kannel would hand it: the answer leaves through the outbox and lands in
+    this inbox like any SMS, a few seconds later."""
+    _may_open(request.user)
+    text = request.POST.get("text", "").strip()[:320]
+    phone = request.POST.get("phone", "").strip() or DEMO_PHONE
+    if not text:
+        messages.error(request, _("Écrivez le texte du SMS, par exemple INFO 76600."))
+        return redirect("console:demo_inbox")
+    answer = textline.receive(phone, text, receiver=_demo_sms_number())
+    if answer is None:
+        messages.error(request, _("Ce SMS ne reçoit pas de réponse (numéro d'expéditeur non valable, ou trop de SMS en une heure)."))
+    else:
+        messages.success(request, _("SMS reçu. La réponse arrive ici dans quelques secondes : actualisez la page."))
+    return redirect("console:demo_inbox")
 
 
 def letter_page(request, key):

@@ -117,6 +117,27 @@ def test_sms_push_and_webhooks_arrive_in_the_inbox_as_received(world, client, ca
     assert "notice.published" in hook and "v1," in hook  # the signed JSON call
 
 
+def test_an_sms_keyword_sent_from_the_inbox_is_answered_in_the_inbox(world, client, catcher, settings):
+    settings.SMS_INBOUND_NUMBER = "06 39 98 00 00"  # what bin/demo sets
+    world.publish(title="Torchage visible depuis le Havre", communes=[world.site_a.commune])
+    client.force_login(world.coordinator_x)
+    page = inbox_page(client)
+    assert "Envoyer un SMS au 06 39 98 00 00" in page
+
+    text = "info gonfreville"  # as typed on a phone: lower case, no accent, the name's first word
+    response = client.post(reverse("console:demo_inbox_sms"), {"phone": "+33 6 12 34 56 78", "text": text}, follow=True)
+    assert "La réponse arrive ici" in response.content.decode()
+    send_pending()
+
+    page = inbox_page(client)
+    urls = dict(zip(re.findall(r'demo-inbox__channel--(\w+)"', page), letter_urls(page)))
+    answer = client.get(urls["sms"]).content.decode()
+    assert "+33612345678" in answer and "Torchage visible depuis le Havre" in answer
+
+    response = client.post(reverse("console:demo_inbox_sms"), {"text": "  "}, follow=True)
+    assert "Écrivez le texte du SMS" in response.content.decode()
+
+
 def test_invitations_and_password_resets_arrive_in_the_inbox(world, client, catcher):
     client.force_login(world.coordinator_x)
     client.post(reverse("console:invite", args=[world.x.slug]),
