@@ -192,7 +192,7 @@ def refresh(notice, revision=None, now=None, forecast=None, settings=None, commu
         )
         if touch:
             _changed(notice, now)
-        _tell_subscribers(notice, zone, revision)
+        _tell_subscribers(notice, zone, revision, settings)
         return zone
 
 
@@ -203,12 +203,12 @@ def _changed(notice, now):
     transaction.on_commit(lambda: territory_changed.send(sender=Zone, territory_id=territory_id))
 
 
-def _tell_subscribers(notice, zone, revision):
+def _tell_subscribers(notice, zone, revision, settings=None):
     """Subscribers of a commune the zone reaches, that the notice does not list, are told once
     (the relay's outbox: relay.zone_outbox) when the territory asks for it for that kind."""
     if not notice.is_active:
         return
-    told = ZoneSettings.for_territory(notice.territory_id).told_kinds
+    told = (settings or ZoneSettings.for_territory(notice.territory_id)).told_kinds
     listed = set(notice.communes.values_list("code", flat=True))
     codes = [c["code"] for c in zone.communes if set(c["kinds"]) & told and c["code"] not in listed]
     if codes:
