@@ -46,7 +46,8 @@ def test_a_notice_is_posted_on_the_territory_s_mastodon_account(world, mastodon)
 
     [status] = server.posted
     text = status["status"]
-    assert text.startswith(f"Seine-Estuaire — Nouveau message : {TRICKY_TITLE}\n")  # as typed: no HTML escaping
+    assert text.startswith(f"Seine-Estuaire — Nouveau message : {TRICKY_TITLE}\n"  # as typed: no HTML escaping
+                           "Que faire ? Rien : ce n'est pas une alerte.\n")  # what to do, right after the title
     assert "&amp;" not in text and "&lt;" not in text
     assert "Raffinerie de Gonfreville · communes : " in text and "Le Havre" in text
     assert "Début : " in text and "Fin : " in text
