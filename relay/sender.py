@@ -115,7 +115,9 @@ def claim(size, now=None):
     batch = list(
         Delivery.objects.filter(claim_id=claim_id)
         .select_related("subscription")
-        .prefetch_related("subscription__territory", Prefetch("revision", Revision.objects.select_related("notice__territory")))
+        .prefetch_related(
+            "subscription__territory", Prefetch("revision", Revision.objects.select_related("notice__territory"))
+        )
         .order_by("priority", "pk")
     )
     return claim_id, batch
