@@ -70,6 +70,14 @@ class PreferencesForm(forms.Form):
         label=_("Pas de SMS entre 22 h et 7 h, sauf information immédiate (par exemple un bruit fort la nuit)"),
         required=False, initial=True,
     )
+    # Issue 16: the notice's structured summary in another language, beside the French text.
+    summary_language = forms.ChoiceField(
+        label=_("Résumé dans une autre langue (facultatif)"), required=False,
+        choices=[("", _("Non merci"))] + list(settings.SUMMARY_LANGUAGES),
+        error_messages={"invalid_choice": _("Choisissez une langue dans la liste.")},
+        help_text=_("Chaque message portera aussi son résumé (catégorie, lieu, heures, que faire) dans cette langue. "
+                    "Le texte de l'exploitant reste en français."),
+    )
 
     def __init__(self, territory, *args, commune_search="", **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,14 +109,6 @@ class SubscribeForm(PreferencesForm):
     address = forms.CharField(
         label=_("Adresse e-mail ou numéro de téléphone mobile"), max_length=254, required=False,
         help_text=_("Pour les notifications du navigateur, laissez vide : votre navigateur vous demandera l'autorisation."),
-    )
-    # Issue 16: the notice's structured summary in another language, beside the French text.
-    summary_language = forms.ChoiceField(
-        label=_("Résumé dans une autre langue (facultatif)"), required=False,
-        choices=[("", _("Non merci"))] + list(settings.SUMMARY_LANGUAGES),
-        error_messages={"invalid_choice": _("Choisissez une langue dans la liste.")},
-        help_text=_("Chaque message portera aussi son résumé (catégorie, lieu, heures, que faire) dans cette langue. "
-                    "Le texte de l'exploitant reste en français."),
     )
     push_subscription = forms.CharField(required=False, widget=forms.HiddenInput)
     # Honeypot: hidden by CSS and labelled for screen readers as "leave empty"; bots fill it.

@@ -242,10 +242,14 @@ def _digest(pk, secret):
 # --- managing and leaving -------------------------------------------------------------------
 
 
-def update_preferences(subscription, communes, sites=(), categories=(), digest=None, quiet_start=None, quiet_end=None):
+def update_preferences(subscription, communes, sites=(), categories=(), digest=None, quiet_start=None, quiet_end=None,
+                       language=None):
+    """`language`: the summary's language chosen on the manage page ("fr" for none); None keeps it."""
     communes = _check_filters(subscription.territory, communes, sites)
     with transaction.atomic():
         subscription.category_list = categories
+        if language is not None and language in {"fr"} | {code for code, _name in settings.SUMMARY_LANGUAGES}:
+            subscription.language = language
         if subscription.channel == ChannelKind.EMAIL and digest in Digest.values:
             subscription.digest = digest
         if subscription.channel == ChannelKind.SMS:

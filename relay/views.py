@@ -147,6 +147,7 @@ def manage(request, territory, token):
         "communes": subscription.communes.all(), "sites": subscription.sites.all(),
         "categories": subscription.category_list, "digest": subscription.digest,
         "quiet_hours": subscription.quiet_start is not None,
+        "summary_language": "" if subscription.language == "fr" else subscription.language,
     }
     form = PreferencesForm(territory, request.POST or None, initial=initial,
                            commune_search=request.GET.get("commune", ""))
@@ -159,6 +160,8 @@ def manage(request, territory, token):
                     subscription, form.cleaned_data["communes"], sites=form.cleaned_data["sites"],
                     categories=form.cleaned_data["categories"], digest=form.cleaned_data.get("digest"),
                     quiet_start=quiet_start, quiet_end=quiet_end,
+                    language=(form.cleaned_data.get("summary_language") or "fr")
+                    if subscription.channel == ChannelKind.EMAIL else None,
                 )
             except ValidationError as e:
                 add_service_errors(form, e)

@@ -109,3 +109,27 @@ def test_a_resident_chooses_the_summary_language_when_subscribing(world, client,
     response = client.post("/seine-estuaire/abonnement/", form(world, summary_language="xx"))
     assert response.status_code == 400 and not Subscription.objects.exists()
     assert "Choisissez une langue dans la liste." in response.content.decode()
+
+
+def test_the_manage_page_changes_the_summary_s_language(world, client, reader):
+    from relay.services import manage_token
+
+    subscription = reader("fr", address="lectrice@example.test")
+    url = f"/seine-estuaire/abonnement/gerer/{manage_token(subscription)}/"
+    page = client.get(url).content.decode()
+    assert 'name="summary_language"' in page and "العربية" in page
+    communes = [c.pk for c in world.site_a.neighbouring_communes.all()]
+
+    assert client.post(url, {"action": "save", "communes": communes, "summary_language": "ar"}).status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.language == "ar"
+    assert '<option value="ar" selected>' in client.get(url).content.decode()
+
+    assert client.post(url, {"action": "save", "communes": communes, "summary_language": ""}).status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.language == "fr"  # « Non merci »: French alone
+
+    response = client.post(url, {"action": "save", "communes": communes, "summary_language": "xx"})
+    assert response.status_code == 400 and "Choisissez une langue dans la liste." in response.content.decode()
+    subscription.refresh_from_db()
+    assert subscription.language == "fr"
