@@ -68,8 +68,12 @@ class ReportSettings(models.Model):
 
     @classmethod
     def for_territory(cls, territory):
-        found = cls.objects.filter(territory=territory).first()
-        return found or cls(territory=territory)
+        """The territory's rules, or the defaults. No query when the territory was read with them
+        (select_related("report_settings"), as the report form reads it)."""
+        try:
+            return territory.report_settings
+        except cls.DoesNotExist:
+            return cls(territory=territory)
 
 
 class EpisodeStatus(models.TextChoices):

@@ -32,7 +32,8 @@ def _territory(slug):
 
 @require_http_methods(["GET", "POST"])
 def report_form(request, territory):
-    territory = _territory(territory)
+    # With its report rules: one query fewer for each report submitted.
+    territory = get_object_or_404(Territory.objects.published().select_related("report_settings"), slug=territory)
     values, errors = {"when": "now"}, {}
     if request.method == "POST":
         values = {name: request.POST.get(name, "")[:600] for name in FORM_FIELDS}
