@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from riverains import ratelimit
 
 from . import alerts, conf, transactional
+from .channels import policy
 from .addresses import check_sms_country, normalize, normalize_social
 from .models import ChannelKind, Delivery, DeliveryStatus, Digest, MessageKind, Subscription
 from .tokens import confirm_link_data
@@ -28,8 +29,6 @@ from .tokens import (  # noqa: F401  (the links' tokens: tests and other apps st
 )
 
 MAX_CODE_ATTEMPTS = 5
-# Channels whose address must prove it belongs to the subscriber before anything is sent.
-DOUBLE_OPT_IN = {ChannelKind.EMAIL, ChannelKind.SMS}
 
 
 def subscribe(territory, channel, address, communes, sites=(), categories=(), digest=Digest.IMMEDIATE,
@@ -49,7 +48,7 @@ def subscribe(territory, channel, address, communes, sites=(), categories=(), di
     subscription (anyone may type anyone's address), its language included: it sends the manage
     link instead, in the language the subscription already has."""
     address, push_keys = normalize(channel, address, push_keys)
-    if channel == ChannelKind.SMS:
+    if policy(channel).paid:
         check_sms_country(territory, address)
     communes = _check_filters(territory, communes, sites)
     try:
@@ -69,6 +68,7 @@ def subscribe(territory, channel, address, communes, sites=(), categories=(), di
 
 def _subscribe(territory, channel, address, communes, sites, categories, digest, quiet_start, quiet_end, push_keys,
                language, proven=False):
+    rules = policy(channel)
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().filter(
             territory=territory, channel=channel, address=address
@@ -76,7 +76,7 @@ def _subscribe(territory, channel, address, communes, sites, categories, digest,
         if subscription is not None and subscription.is_confirmed and proven:
             subscription.communes.add(*communes)
             return subscription
-        if subscription is not None and subscription.is_confirmed and channel != ChannelKind.PUSH:
+        if subscription is not None and subscription.is_confirmed and rules.double_opt_in:
             _request_message(subscription)
             return subscription
         subscription = subscription or Subscription(
@@ -86,15 +86,15 @@ def _subscribe(territory, channel, address, communes, sites, categories, digest,
         # A page language, or one the notices' summary exists in (issue 16).
         subscription.language = language if language in dict(Subscription.language.field.choices) else settings.LANGUAGE_CODE
         subscription.category_list = categories
-        subscription.digest = digest if channel == ChannelKind.EMAIL and digest in Digest.values else Digest.IMMEDIATE
-        subscription.quiet_start, subscription.quiet_end = (quiet_start, quiet_end) if channel == ChannelKind.SMS else (None, None)
-        if channel not in DOUBLE_OPT_IN or proven:
+        subscription.digest = digest if rules.digest and digest in Digest.values else Digest.IMMEDIATE
+        subscription.quiet_start, subscription.quiet_end = (quiet_start, quiet_end) if rules.quiet_hours else (None, None)
+        if not rules.double_opt_in or proven:
             subscription.confirmed_at = subscription.confirmed_at or timezone.now()
             subscription.confirmation_hash = ""
         subscription.save()
         subscription.communes.set(communes)
         subscription.sites.set(sites)
-        if channel in DOUBLE_OPT_IN:
+        if rules.double_opt_in:
             _request_message(subscription, queue=not proven)
     return subscription
 
@@ -167,7 +167,7 @@ def _request_message(subscription, queue=True):
         raise ValidationError(
             {"address": _("Trop de messages de confirmation ont été envoyés à cette adresse aujourd'hui. Réessayez demain.")}
         )
-    if subscription.channel == ChannelKind.SMS:
+    if policy(subscription.channel).paid:  # the territory's hourly cap
         territory = subscription.territory
         cap = ratelimit.hit(alerts.SMS_CAP_SCOPE, territory.pk, territory.sms_confirmations_per_hour, alerts.SMS_CAP_SECONDS)
         if not cap.allowed:
@@ -183,7 +183,7 @@ def _request_message(subscription, queue=True):
 def issue_secret(subscription):
     """Make a new confirmation secret, store its HMAC, and return it (called when the message is
     built, at each attempt to send it)."""
-    if subscription.channel == ChannelKind.SMS:
+    if policy(subscription.channel).code_confirmation:  # typed on the site: six digits
         secret = f"{secrets.randbelow(10**6):06d}"
     else:
         secret = secrets.token_urlsafe(24)
@@ -250,9 +250,10 @@ def update_preferences(subscription, communes, sites=(), categories=(), digest=N
         subscription.category_list = categories
         if language is not None and language in {"fr"} | {code for code, _name in settings.SUMMARY_LANGUAGES}:
             subscription.language = language
-        if subscription.channel == ChannelKind.EMAIL and digest in Digest.values:
+        rules = policy(subscription.channel)
+        if rules.digest and digest in Digest.values:
             subscription.digest = digest
-        if subscription.channel == ChannelKind.SMS:
+        if rules.quiet_hours:
             subscription.quiet_start, subscription.quiet_end = quiet_start, quiet_end
         subscription.save()
         subscription.communes.set(communes)

@@ -13,3 +13,9 @@ CHANNELS = {
 
 def get_channel(kind):
     return import_string(CHANNELS[kind])()
+
+
+def policy(kind):
+    """The channel's class, for its policy (double opt-in, digest, quiet hours…): what
+    relay.services asks instead of branching on channel names."""
+    return import_string(CHANNELS[kind])

@@ -26,9 +26,18 @@ class BatchCache:
 
 
 class Channel:
-    """One instance serves one batch of the worker."""
+    """One instance serves one batch of the worker. The class also says the channel's policy,
+    which relay.services asks through relay.channels.policy() instead of naming channels."""
 
     kind = ""
+    # The address must prove it is the subscriber's before anything is sent (a link, a code);
+    # a known confirmed address subscribing again gets its manage link, never a change.
+    double_opt_in = False
+    digest = False  # may gather the day's messages in one (e-mail)
+    quiet_hours = False  # may hold messages at night (SMS)
+    code_confirmation = False  # confirmed by a 6-digit code typed on the site, rather than a link
+    # Each message costs the territory (SMS): only its calling codes, and an hourly cap of confirmations.
+    paid = False
 
     @property
     def cache(self):

@@ -33,6 +33,8 @@ from .base import Channel, PermanentError, TransientError
 
 class EmailChannel(Channel):
     kind = "email"
+    double_opt_in = True
+    digest = True
 
     def __init__(self):
         self.connection = None
@@ -272,7 +274,7 @@ class LinkForms:
         self.mailto = f"mailto:{conf.unsubscribe_email()}?subject={subject}{TOKEN_SLOT}"
 
     def of(self, subscription):
-        from ..services import manage_token
+        from ..tokens import manage_token
 
         token = manage_token(subscription)  # letters, digits, "-_:": as reverse() and quote() leave them
         return Links(self.manage.replace(TOKEN_SLOT, token), self.unsubscribe.replace(TOKEN_SLOT, token),

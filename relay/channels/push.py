@@ -15,6 +15,9 @@ from .. import conf
 from .base import Channel, PermanentError, TransientError
 
 TIMEOUT = 10
+# The network failing between us and the push service, through urllib3 (our pool) or requests
+# (through a proxy): the classes themselves, not their module's name.
+NETWORK_ERRORS = (urllib3.exceptions.HTTPError, requests.exceptions.RequestException, OSError)
 TTL_SECONDS = 12 * 3600  # a notice older than half a day is no longer worth a notification
 
 
@@ -109,10 +112,8 @@ class WebPushChannel(Channel):
             if status is not None and 400 <= status < 500 and status not in (408, 429):
                 raise PermanentError(f"service de notification {status}") from e
             raise TransientError(f"service de notification {status or 'injoignable'}") from e
-        except Exception as e:  # requests' connection errors and timeouts
-            if e.__class__.__module__.startswith(("requests", "urllib3")):
-                raise TransientError(f"service de notification injoignable : {e.__class__.__name__}") from e
-            raise
+        except NETWORK_ERRORS as e:  # connection refused or reset, timeouts, TLS: retried later
+            raise TransientError(f"service de notification injoignable : {e.__class__.__name__}") from e
 
     def _vapid(self, endpoint):
         """The Authorization header for the push service of `endpoint`, signed once per batch

@@ -19,6 +19,10 @@ TITLE_ROOM = 30  # characters of title (or the whole title) the category's defau
 
 class SmsChannel(Channel):
     kind = "sms"
+    double_opt_in = True
+    quiet_hours = True
+    code_confirmation = True
+    paid = True
 
     def defer_until(self, delivery, now):
         if delivery.revision is None:  # a confirmation code: the resident is waiting for it

@@ -124,6 +124,18 @@ def test_an_expired_push_subscription_is_removed(world, receiver, browser):
     assert delivery.status == DeliveryStatus.FAILED and "410" in delivery.last_error
 
 
+def test_an_unreachable_push_service_is_retried_and_the_browser_kept(world, receiver, browser):
+    subscription, _key, _auth = browser
+    receiver.stop()  # the push service's address answers nothing now (connection refused)
+    world.publish()
+
+    assert send_pending().sent == 0
+
+    delivery = Delivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING and "injoignable" in delivery.last_error
+    assert Subscription.objects.filter(pk=subscription.pk).exists()
+
+
 def test_a_partner_webhook_is_signed_per_standard_webhooks(world, receiver):
     partner = services.create_webhook(world.x, receiver.url + "hook", "Ville du Havre")
     notice = world.publish()
