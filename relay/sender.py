@@ -34,7 +34,7 @@ from django.utils import timezone, translation
 
 from notices.models import Revision
 
-from . import conf
+from . import conf, services
 from .channels import get_channel
 from .channels.base import PermanentError, TransientError
 from .models import FORGET_ADDRESS_ONCE_SENT, ChannelKind, Delivery, DeliveryStatus, Digest, MessageKind, Subscription
@@ -404,8 +404,10 @@ class Outcomes:
                 self._update(ids, status=DeliveryStatus.PENDING, next_attempt_at=later)
             if self.forget_ids:
                 Delivery.objects.filter(pk__in=self.forget_ids).update(address="")
-            if self.gone:
-                Subscription.objects.filter(pk__in=self.gone).delete()
+            # Gone for good (the browser dropped its push subscription): left the one way out,
+            # which also drops what was still waiting for it.
+            for subscription in Subscription.objects.filter(pk__in=self.gone):
+                services.unsubscribe(subscription)
 
     def _update(self, ids, **fields):
         """Only rows this worker still owns (one may have been released and claimed again)."""
