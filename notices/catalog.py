@@ -10,34 +10,17 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Explainer, Kind, Perception
+from .models import (  # noqa: F401  (the "what to do" defaults live beside the categories; reached here too)
+    NOTHING_TO_DO, WHAT_TO_DO, WHAT_TO_DO_LIMIT, Category, Explainer, Kind, Perception, translatable_what_to_do,
+    what_to_do_for,
+)
 
 # A passage the operator must replace: "[unité]", "[heure de fin]".
 PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,80}\]")
 
 NO_ACTION = _("Aucune action n'est demandée aux riverains.")
-
-# The "Que dois-je faire ?" line a notice gets when the operator writes none: short, plain,
-# shown first on every channel. Most notices ask nothing; saying so first is what residents
-# looking at a flare want to know. Stored in French on the notice (the operator may change it);
-# while it is still one of these, the other languages' summaries show its translation.
-NOTHING_TO_DO = _("Rien : ce n'est pas une alerte.")
-WHAT_TO_DO = {
-    Category.FLARING: NOTHING_TO_DO,
-    Category.STEAM: NOTHING_TO_DO,
-    Category.ODOUR: _("Rien : ce n'est pas une alerte. Si l'odeur vous gêne, vous pouvez la signaler."),
-    Category.NOISE: NOTHING_TO_DO,
-    Category.DRILL: _("Rien : c'est un exercice, pas une alerte."),
-    Category.SIREN_TEST: _("Rien : c'est un essai. Si la sirène sonne à un autre moment, mettez-vous à l'abri."),
-    Category.MAINTENANCE: NOTHING_TO_DO,
-    Category.WORKS: NOTHING_TO_DO,
-    Category.INCIDENT: _("Rien pour l'instant. Si la sirène sonne, mettez-vous à l'abri et écoutez la radio."),
-    Category.OTHER: NOTHING_TO_DO,
-}
-WHAT_TO_DO_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -193,21 +176,6 @@ def explainer_for(category):
 
     Explainers are few and SQLite has no JSON containment lookup: filter them in Python."""
     return next((e for e in Explainer.objects.all() if category in (e.categories or [])), None)
-
-
-def what_to_do_for(category):
-    """The default "Que dois-je faire ?" line of a category, in French (what the notice stores,
-    whatever the language of the operator's console)."""
-    with translation.override("fr"):
-        return str(WHAT_TO_DO.get(category, NOTHING_TO_DO))
-
-
-def translatable_what_to_do(text):
-    """The translatable default that `text` (a French line stored on a notice) is, or None when
-    the operator wrote their own line: free text is never machine-translated."""
-    with translation.override("fr"):
-        defaults = {str(line): line for line in WHAT_TO_DO.values()}
-    return defaults.get((text or "").strip())
 
 
 def placeholders_in(text):

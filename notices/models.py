@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext_lazy as _
 
 from riverains.text import validate_multiline, validate_single_line
@@ -28,6 +28,41 @@ class Category(models.TextChoices):
     WORKS = "travaux", _("Travaux")
     INCIDENT = "incident", _("Incident")
     OTHER = "autre", _("Autre")
+
+
+# The "Que dois-je faire ?" line a notice gets when the operator writes none: short, plain,
+# shown first on every channel. Most notices ask nothing; saying so first is what residents
+# looking at a flare want to know. Stored in French on the notice (the operator may change it);
+# while it is still one of these, the other languages' summaries show its translation.
+NOTHING_TO_DO = _("Rien : ce n'est pas une alerte.")
+WHAT_TO_DO = {
+    Category.FLARING: NOTHING_TO_DO,
+    Category.STEAM: NOTHING_TO_DO,
+    Category.ODOUR: _("Rien : ce n'est pas une alerte. Si l'odeur vous gêne, vous pouvez la signaler."),
+    Category.NOISE: NOTHING_TO_DO,
+    Category.DRILL: _("Rien : c'est un exercice, pas une alerte."),
+    Category.SIREN_TEST: _("Rien : c'est un essai. Si la sirène sonne à un autre moment, mettez-vous à l'abri."),
+    Category.MAINTENANCE: NOTHING_TO_DO,
+    Category.WORKS: NOTHING_TO_DO,
+    Category.INCIDENT: _("Rien pour l'instant. Si la sirène sonne, mettez-vous à l'abri et écoutez la radio."),
+    Category.OTHER: NOTHING_TO_DO,
+}
+WHAT_TO_DO_LIMIT = 200
+
+
+def what_to_do_for(category):
+    """The default "Que dois-je faire ?" line of a category, in French (what the notice stores,
+    whatever the language of the operator's console)."""
+    with translation.override("fr"):
+        return str(WHAT_TO_DO.get(category, NOTHING_TO_DO))
+
+
+def translatable_what_to_do(text):
+    """The translatable default that `text` (a French line stored on a notice) is, or None when
+    the operator wrote their own line: free text is never machine-translated."""
+    with translation.override("fr"):
+        defaults = {str(line): line for line in WHAT_TO_DO.values()}
+    return defaults.get((text or "").strip())
 
 
 class Perception(models.TextChoices):
@@ -238,16 +273,12 @@ class Notice(models.Model):
     def what_to_do_line(self):
         """The line to show: the notice's own, or its category's default (notices saved before
         the line existed)."""
-        from .catalog import what_to_do_for
-
         return self.what_to_do or what_to_do_for(self.category)
 
     @property
     def what_to_do_localized(self):
         """(line, is_french) for the active language: a category default is translated, a line the
         operator wrote stays French (templates then mark it lang="fr")."""
-        from .catalog import translatable_what_to_do
-
         line = self.what_to_do_line
         default = translatable_what_to_do(line)
         if default is None:

@@ -122,7 +122,7 @@ def test_the_coordinator_sees_the_episode_timeline_and_map(client, world, reside
     data = client.get(reverse("console:reports_episode_map", args=[episode.pk])).json()
 
     assert reverse("console:reports_episode", args=[episode.pk]) in listing
-    assert detail.count("Odeur, nette (Œuf pourri, soufre)") == 3
+    assert detail.count("Odeur, intensité nette (Œuf pourri, soufre)") == 3
     assert "&lt;script&gt;alert(" in detail and "<script>alert(" not in detail
     assert sum(c["count"] for c in data["cells"]) == 3
 
