@@ -139,28 +139,40 @@ def restart_smsbox(kannel):
     _wait_until(lambda: _answers(kannel.sendsms_url), "smsbox answering sendsms", kannel)
 
 
-@pytest.fixture
-def real_kannel(tmp_path, settings):
+def required_binaries():
+    """(bearerbox, smsbox, fakesmsc); the test is skipped without Kannel, or fails in CI."""
     found = binaries()
     if found is None:
         if os.environ.get("RIVERAINS_REQUIRE_KANNEL") == "1":
             pytest.fail("Kannel is required (RIVERAINS_REQUIRE_KANNEL=1) but bearerbox, smsbox or fakesmsc is missing")
         pytest.skip("Kannel is not installed (Debian packages kannel and kannel-extras)")
-    bearerbox, smsbox, fakesmsc = found
+    return found
+
+
+def launch(kannel, conf, ports):
+    """Start bearerbox from `conf`, the fake SMSC phones receive on, then smsbox, waiting for
+    each; the caller stops `kannel` whatever happens."""
+    bearerbox, smsbox, fakesmsc = required_binaries()
+    _start(kannel, "bearerbox", [bearerbox, "-v", "1", str(conf)])
+    admin = f"http://127.0.0.1:{ports['admin_port']}/status.txt"
+    _wait_until(lambda: _answers(admin) and _started(kannel.tmp), "bearerbox starting", kannel)
+    # -m 0: the fake SMSC sends no message of its own, it only prints what it receives.
+    _start(kannel, "fakesmsc", [fakesmsc, "-H", "127.0.0.1", "-r", str(ports["smsc_port"]), "-m", "0", "0 0 text nop"])
+    _wait_until(lambda: _fakesmsc_connected(kannel.tmp), "fakesmsc connecting to bearerbox", kannel)
+    _start(kannel, "smsbox", [smsbox, "-v", "1", str(conf)])
+    _wait_until(lambda: _answers(kannel.sendsms_url), "smsbox answering sendsms", kannel)
+
+
+@pytest.fixture
+def real_kannel(tmp_path, settings):
+    required_binaries()
     ports = {name: free_port() for name in ["admin_port", "smsbox_port", "smsc_port", "sendsms_port"]}
     conf = tmp_path / "kannel.conf"
     conf.write_text(CONF.format(tmp=tmp_path, admin_password="admin-" + os.urandom(4).hex(), user=USER,
                                 password=PASSWORD, **ports))
     kannel = Kannel(tmp=tmp_path, sendsms_url=f"http://127.0.0.1:{ports['sendsms_port']}/cgi-bin/sendsms")
     try:
-        _start(kannel, "bearerbox", [bearerbox, "-v", "1", str(conf)])
-        admin = f"http://127.0.0.1:{ports['admin_port']}/status.txt"
-        _wait_until(lambda: _answers(admin) and _started(tmp_path), "bearerbox starting", kannel)
-        # -m 0: the fake SMSC sends no message of its own, it only prints what it receives.
-        _start(kannel, "fakesmsc", [fakesmsc, "-H", "127.0.0.1", "-r", str(ports["smsc_port"]), "-m", "0", "0 0 text nop"])
-        _wait_until(lambda: _fakesmsc_connected(tmp_path), "fakesmsc connecting to bearerbox", kannel)
-        _start(kannel, "smsbox", [smsbox, "-v", "1", str(conf)])
-        _wait_until(lambda: _answers(kannel.sendsms_url), "smsbox answering sendsms", kannel)
+        launch(kannel, conf, ports)
         settings.KANNEL_URL, settings.KANNEL_USER, settings.KANNEL_PASSWORD = kannel.sendsms_url, USER, PASSWORD
         yield kannel
     finally:

@@ -14,9 +14,7 @@ from urllib.parse import unquote_plus, unquote_to_bytes
 import pytest
 
 from relay.tests.conftest import free_port
-from relay.tests.kannel import (
-    PASSWORD, USER, Kannel, _answers, _fakesmsc_connected, _start, _started, _wait_until, binaries,
-)
+from relay.tests.kannel import PASSWORD, USER, Kannel, _start, binaries, launch, required_binaries
 
 INBOUND_TOKEN = "inbound-secret"
 CONF = """\
@@ -144,12 +142,7 @@ class Line(Kannel):
 
 
 def start_line(tmp_path, inbound_url, avoid=()):
-    found = binaries()
-    if found is None:
-        if os.environ.get("RIVERAINS_REQUIRE_KANNEL") == "1":
-            pytest.fail("Kannel is required (RIVERAINS_REQUIRE_KANNEL=1) but bearerbox, smsbox or fakesmsc is missing")
-        pytest.skip("Kannel is not installed (Debian packages kannel and kannel-extras)")
-    bearerbox, smsbox, fakesmsc = found
+    required_binaries()
     numbers = ports(["admin_port", "smsbox_port", "smsc_port", "phones_port", "sendsms_port"], avoid)
     conf = tmp_path / "kannel.conf"
     conf.write_text(CONF.format(tmp=tmp_path, admin_password="admin-" + os.urandom(4).hex(), user=USER,
@@ -157,15 +150,8 @@ def start_line(tmp_path, inbound_url, avoid=()):
     line = Line(tmp=tmp_path, sendsms_url=f"http://127.0.0.1:{numbers['sendsms_port']}/cgi-bin/sendsms")
     line.phones_port = numbers["phones_port"]
     try:
-        _start(line, "bearerbox", [bearerbox, "-v", "1", str(conf)])
-        admin = f"http://127.0.0.1:{numbers['admin_port']}/status.txt"
-        _wait_until(lambda: _answers(admin) and _started(tmp_path), "bearerbox starting", line)
-        _start(line, "fakesmsc", [fakesmsc, "-H", "127.0.0.1", "-r", str(numbers["smsc_port"]), "-m", "0", "0 0 text nop"])
-        _wait_until(lambda: _fakesmsc_connected(tmp_path), "fakesmsc connecting to bearerbox", line)
-        _start(line, "smsbox", [smsbox, "-v", "1", str(conf)])
-        _wait_until(lambda: _answers(line.sendsms_url), "smsbox answering sendsms", line)
+        launch(line, conf, numbers)
     except BaseException:
         line.stop()
         raise
     return line
-
