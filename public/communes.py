@@ -13,7 +13,6 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.feedgenerator import Rss201rev2Feed
 
 from notices.explainers import attach_explainers
 from notices.models import Notice
@@ -21,7 +20,7 @@ from notices.town_hall import postcode, sms_keywords, sms_number
 from riverains.licence import LICENCE_NAME
 
 from .cache import cached_territory_view, published_territory, serve_fingerprinted
-from .feeds import FEED_ENTRIES, RevisionFeed, XmlSafeGenerator, _absolute, _french_url, _public_revisions
+from .feeds import FEED_ENTRIES, RevisionFeed, SafeRssFeed, _absolute, _french_url, _public_revisions
 from .views import notices_for_display
 
 # The page lists what ended recently too: "was that smell last night normal?"
@@ -64,26 +63,11 @@ def commune_page(request, territory, commune):
 # --- RSS ---------------------------------------------------------------------------------------
 
 
-class LicensedRssFeed(Rss201rev2Feed):
-    """RSS 2.0 written by XmlSafeGenerator (a control character in one text never takes the
-    feed down), with the data's licence as the channel's copyright."""
-
-    def write(self, outfile, encoding):
-        handler = XmlSafeGenerator(outfile, encoding, short_empty_elements=True)
-        handler.startDocument()
-        handler.startElement("rss", self.rss_attributes())
-        handler.startElement("channel", self.root_attributes())
-        self.add_root_elements(handler)
-        self.write_items(handler)
-        self.endChannelElement(handler)
-        handler.endElement("rss")
-
-
 class CommuneFeed(RevisionFeed):
     """The territory's Atom feed narrowed to one commune, as RSS 2.0: one item per revision of
     the notices concerning the commune, newest first."""
 
-    feed_type = LicensedRssFeed
+    feed_type = SafeRssFeed  # the data's licence is the channel's copyright (RevisionFeed's)
     feed_copyright = LICENCE_NAME
 
     def get_object(self, request, territory, commune):

@@ -39,7 +39,7 @@ from django.db.models import Max, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape, format_html, linebreaks
 from django.utils.xmlutils import SimplerXMLGenerator
 from lxml import etree
@@ -135,6 +135,20 @@ class LicensedAtomFeed(Atom1Feed):
     def add_root_elements(self, handler):
         super().add_root_elements(handler)
         handler.addQuickElement("link", "", {"rel": "license", "href": LICENCE_URL})
+
+
+class SafeRssFeed(Rss201rev2Feed):
+    """RSS 2.0 written by XmlSafeGenerator (the commune feeds, the podcast)."""
+
+    def write(self, outfile, encoding):
+        handler = XmlSafeGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        handler.startElement("rss", self.rss_attributes())
+        handler.startElement("channel", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        self.endChannelElement(handler)
+        handler.endElement("rss")
 
 
 class RevisionFeed(Feed):

@@ -18,13 +18,13 @@ from django.http import HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
+from django.utils.feedgenerator import Enclosure
 
 from voice import views as voice_views
 from voice.services import ensure_bulletin, territory_dir
 
 from .cache import published_territory, serve_fingerprinted
-from .feeds import XmlSafeGenerator, _absolute, _french_url, _host
+from .feeds import SafeRssFeed, _absolute, _french_url, _host
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 # Square, 1400 px, RGB JPEG: what Apple's directory asks for (public/make_icons.py draws it).
@@ -32,21 +32,11 @@ ARTWORK = "icons/podcast-1400.jpg"
 MP3 = "bulletin.mp3"
 
 
-class PodcastFeed(Rss201rev2Feed):
-    """RSS 2.0 + the itunes: namespace, written by XmlSafeGenerator."""
+class PodcastFeed(SafeRssFeed):
+    """RSS 2.0 + the itunes: namespace."""
 
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:itunes": ITUNES_NS}
-
-    def write(self, outfile, encoding):
-        handler = XmlSafeGenerator(outfile, encoding, short_empty_elements=True)
-        handler.startDocument()
-        handler.startElement("rss", self.rss_attributes())
-        handler.startElement("channel", self.root_attributes())
-        self.add_root_elements(handler)
-        self.write_items(handler)
-        self.endChannelElement(handler)
-        handler.endElement("rss")
 
     def add_root_elements(self, handler):
         super().add_root_elements(handler)
