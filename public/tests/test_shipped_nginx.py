@@ -6,74 +6,30 @@ ETag) is revalidated for a 304, and so is one asked with If-Modified-Since.
 
 Skipped where nginx is not installed (.ci/run installs Debian's package, so CI runs it)."""
 import gzip
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
-from django.conf import settings
+
+from tests.shipped_nginx import needs_nginx, running_nginx
 
 from .helpers import ongoing
 
-NGINX = "/usr/sbin/nginx"
-ROOT = Path(settings.BASE_DIR)
 PAGE = "/seine-estuaire/"
 JSON = "/api/v1/territories/seine-estuaire/notices?status=active"
 # The promise: no copy older than a publish by more than this.
 FRESH_WITHIN = 2.0
 
-pytestmark = pytest.mark.skipif(not os.path.exists(NGINX), reason="nginx not installed (Debian package nginx)")
-
-
-def bench_stack():
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import stack
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    return stack
+pytestmark = needs_nginx
 
 
 @pytest.fixture
 def nginx(live_server):
     """The shipped configuration in front of the live test server; yields its base URL."""
-    stack = bench_stack()
-    workdir = Path(tempfile.mkdtemp(prefix="riverains-nginx-"))
-    os.chmod(workdir, 0o755)  # the workers run as nobody when the tests run as root
-    # Ports within RIVERAINS_PORTS ("8300-8349") when set: see bench/read_path.free_port.
-    port = stack.rp.free_port()
-    conf = stack.nginx_config(workdir, live_server.thread.port, port, stack.rp.free_port(), workdir, workdir, workdir)
-    process = subprocess.Popen([NGINX, "-p", str(workdir), "-c", str(conf), "-e", str(workdir / "nginx-error.log")],
-                               start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            assert process.poll() is None, process.stderr.read().decode()
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "nginx did not start"
-                time.sleep(0.05)
+    with running_nginx(live_server.thread.port) as (_workdir, port, _process):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGQUIT)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 class Answer:

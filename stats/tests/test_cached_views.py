@@ -7,8 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
 import urllib.request
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -21,11 +19,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from stats import counting
+from tests.shipped_nginx import NGINX, bench_stack, needs_nginx, running_nginx, shipped_nginx
 from stats.models import AudienceKind, DailyCount
 
 PARIS = ZoneInfo("Europe/Paris")
 ROOT = Path(settings.BASE_DIR)
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
 
@@ -253,28 +251,6 @@ def test_the_scheduler_job_is_there_only_when_the_log_is_configured():
 
 # --- the shipped nginx configuration ------------------------------------------------------------
 
-needs_nginx = pytest.mark.skipif(not os.path.exists(NGINX), reason="nginx not installed")
-
-
-def bench_stack():
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import stack
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    return stack
-
-
-def shipped_nginx(app_port):
-    """The shipped deploy/nginx configuration made runnable here, as bench/stack.py does it."""
-    stack = bench_stack()
-    workdir = Path(tempfile.mkdtemp(prefix="riverains-nginx-"))
-    os.chmod(workdir, 0o755)  # the workers run as nobody when the tests run as root
-    port = stack.rp.free_port()
-    conf = stack.nginx_config(workdir, app_port, port, stack.rp.free_port(), workdir, workdir, workdir)
-    return workdir, conf, port
-
-
 @needs_nginx
 def test_nginx_accepts_the_shipped_configuration():
     workdir, conf, _ = shipped_nginx(8000)
@@ -290,14 +266,7 @@ def test_nginx_accepts_the_shipped_configuration():
 def test_through_the_shipped_nginx_every_view_is_counted_once(world, live_server):
     """Misses reach the application (the middleware counts them), hits are only in nginx's log
     (the command counts them): together, every request once."""
-    stack = bench_stack()
-    workdir, conf, port = shipped_nginx(live_server.thread.port)
-    nginx = stack.start_nginx(workdir, conf)
-    try:
-        deadline = time.monotonic() + 10
-        while not (workdir / "nginx.pid").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.2)
+    with running_nginx(live_server.thread.port) as (workdir, port, nginx):
 
         def get(path, agent=BROWSER):
             request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"User-Agent": agent})
@@ -306,9 +275,8 @@ def test_through_the_shipped_nginx_every_view_is_counted_once(world, live_server
 
         statuses = [get("/seine-estuaire/") for _ in range(6)] + [get("/en/seine-estuaire/") for _ in range(3)]
         statuses.append(get("/seine-estuaire/", agent="Mozilla/5.0 (compatible; Googlebot/2.1)"))
-    finally:
-        stack.stop_nginx(nginx)  # a graceful stop also writes out the buffered log lines
-    try:
+        bench_stack().stop_nginx(nginx)  # a graceful stop also writes out the buffered log lines
+
         # A copy lives 1 to 2 s (riverains.http.proxy_expiry): on a slow machine some requests
         # find it expired and reach the application, which counts them itself.
         hits = statuses.count("HIT")
@@ -322,5 +290,3 @@ def test_through_the_shipped_nginx_every_view_is_counted_once(world, live_server
         assert f"{readers} consultation(s) servie(s) par nginx comptée(s) sur {hits} ligne(s) ; 0 ligne(s)" in out.getvalue()
         counting.flush()  # and the two misses the middleware counted
         assert counted() == {("seine-estuaire", AudienceKind.PAGE): 9}
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
