@@ -2,27 +2,18 @@
 gateway): what the resident's phone would show."""
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from notices.models import Category
 from relay import gsm, transactional
 from relay.models import Delivery, DeliveryStatus, MessageKind, Subscription
 from relay.sender import send_pending
-from relay.tests.conftest import FakeKannel, confirmed
+from relay.tests.conftest import confirmed, kannel  # noqa: F401  (the relay's fake Kannel, a fixture)
 from reports.models import Report, ReportKind
 from textline import services
 
 PHONE = "+33612345678"
 SITE = "http://127.0.0.1:8000"
-
-
-@pytest.fixture
-def kannel(settings):
-    fake = FakeKannel()
-    settings.KANNEL_URL, settings.KANNEL_USER, settings.KANNEL_PASSWORD = fake.url, "relay", "s3cret"
-    yield fake
-    fake.stop()
 
 
 def sms(text, phone=PHONE, territory=""):
