@@ -38,8 +38,13 @@
     if (hint) hint.textContent = later ? hint.dataset.hintLater : hint.dataset.hintNow;
   }
   [date, time].forEach(function (input) {
-    if (input) input.addEventListener("change", updateButton);
+    if (!input) return;
+    input.addEventListener("change", updateButton);
+    input.addEventListener("input", updateButton);
   });
+  // The operator may have typed a start before this script ran (a slow connection): label the
+  // button from what the fields hold now, not from what the server rendered.
+  updateButton();
 })();
 
 // Affected communes (templates/console/notices/_communes.html): once commune-picker.js has turned

@@ -65,3 +65,31 @@ def test_a_published_then_updated_notice_reaches_residents_with_its_history(tran
     expect(versions.nth(0)).to_contain_text(f"Ce qui a changé : {CHANGE_NOTE}")
     resident.get_by_text("Texte de la version 1").click()  # older versions are folded
     expect(versions.nth(1).get_by_text(BODY)).to_be_visible()
+
+
+def test_a_start_typed_before_the_form_script_arrives_still_labels_the_button(transactional_db, world, new_context):
+    """On a slow connection the operator types a start before console-notice-form.js has run:
+    once it runs, the button says what will happen with what the fields hold, not what the server
+    rendered for the template's start (the next full hour: « Programmer »)."""
+    page = new_context(service_workers="block")  # the site's worker would fetch the script past the route
+    sign_in(page, "operator_a")
+    page.goto("/console/messages/nouveau/")
+    page.get_by_label("Site").select_option(label="Raffinerie de Gonfreville")
+    page.get_by_label("Torchage", exact=True).check()
+    held = []
+    page.route(re.compile(r"console-notice-form[^/]*\.js"), lambda route: held.append(route))
+    page.get_by_role("button", name="Continuer").click()
+    expect(page.get_by_role("heading", name="Nouveau message", level=1)).to_be_visible()
+    button = page.locator("[data-publish-button]")
+    expect(button).to_have_text("Programmer")
+    now = timezone.localtime()
+    start = page.get_by_role("group", name="Début")
+    start.get_by_label("Date").fill(now.strftime("%Y-%m-%d"))
+    start.get_by_label("Heure").fill(now.strftime("%H:%M"))
+    expect(button).to_have_text("Programmer")  # the script has not run yet
+
+    assert held, "the form's script was never asked for"
+    for route in held:
+        route.continue_()
+    expect(button).to_have_text("Publier maintenant")
+    expect(page.locator("[data-publish-hint]")).to_contain_text("visible des riverains dès maintenant")
