@@ -97,6 +97,13 @@ def email_connections():
     return _get("RELAY_EMAIL_CONNECTIONS", env_int, 8)
 
 
+def esp_batch_size():
+    """Recipients per API call when e-mail leaves through a provider's batch sending (anymail,
+    relay.channels.email.ESP_MERGE_FIELDS): Mailgun takes up to 1,000. A call never carries more
+    than one claimed batch (RELAY_BATCH_SIZE): raise that too to fill the calls."""
+    return _get("RELAY_ESP_BATCH_SIZE", env_int, 1000)
+
+
 def push_connections():
     """Web push requests one worker has in flight at once (one HTTP keep-alive pool per thread)."""
     return _get("RELAY_PUSH_CONNECTIONS", env_int, 16)

@@ -24,7 +24,7 @@ import random
 import threading
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -185,8 +185,8 @@ def send_batch(claim_id, batch, stats, now, stop=None):
 
 
 def _send_channel(kind, deliveries, outcomes, lease):
-    groups = list(_groups(kind, deliveries))
     channel = get_channel(kind)
+    groups = list(_groups(kind, deliveries, channel))
     # Notices go through several connections at once where the channel allows it; the other
     # messages (confirmations…) are built from the database, which only this thread may use.
     parallel = [g for g in groups if g[0].kind == MessageKind.NOTICE] if channel.lanes() > 1 else []
@@ -277,17 +277,32 @@ def _send_parallel(kind, groups, lanes, outcomes, lease, cache):
         outcomes.retry(left, refused[0] if refused else "aucune connexion")
 
 
-def _groups(kind, deliveries):
-    """Daily-digest e-mails of one subscriber go together; everything else one by one."""
-    digests = defaultdict(list)
+class Batch(list):
+    """Deliveries of one revision to many subscribers that the channel sends in one call (an
+    e-mail provider's batch sending: EmailChannel.batch_key, notify_batch)."""
+
+
+def _groups(kind, deliveries, channel=None):
+    """Daily-digest e-mails of one subscriber go together; notices the channel can send in one
+    call (its batch_key) go together by Batch of at most its batch_size(); everything else one by
+    one. Only subscribers with one notice in the claim are batched: one with a notice and its
+    update keeps them in order on one lane, one by one."""
+    digests, batches = defaultdict(list), defaultdict(list)
+    size = channel.batch_size() if channel is not None else 1
+    notices = Counter(d.subscription_id for d in deliveries if d.kind == MessageKind.NOTICE) if size > 1 else {}
     for delivery in deliveries:
         subscription = delivery.subscription
         if (kind == ChannelKind.EMAIL and delivery.kind == MessageKind.NOTICE and subscription is not None
                 and subscription.digest == Digest.DAILY):
             digests[subscription.pk].append(delivery)
+        elif size > 1 and notices.get(delivery.subscription_id) == 1 and (key := channel.batch_key(delivery)):
+            batches[key].append(delivery)
         else:
             yield [delivery]
     yield from digests.values()
+    for rows in batches.values():
+        for start in range(0, len(rows), size):
+            yield Batch(rows[start:start + size])
 
 
 def _send_group(channel, group, outcomes):
@@ -299,10 +314,12 @@ def _send_group(channel, group, outcomes):
     if later is not None:
         outcomes.defer(group, later)
         return
-    started = time.monotonic()
+    started, refused = time.monotonic(), {}
     try:
         if first.kind != MessageKind.NOTICE:  # a confirmation, an invitation… (relay.transactional)
             channel.send_message(first)
+        elif isinstance(group, Batch):  # one call; what it refused, recipient by recipient
+            refused = channel.notify_batch(group)
         elif len(group) > 1:
             channel.notify_digest(group)
         else:
@@ -317,7 +334,12 @@ def _send_group(channel, group, outcomes):
         logger.exception("relay: channel %s crashed", channel.kind)
         outcomes.retry(group, f"erreur interne : {e.__class__.__name__}")
     else:
-        outcomes.sent(group, time.monotonic() - started)
+        for delivery in group:
+            if delivery.pk in refused:
+                outcomes.fail([delivery], refused[delivery.pk])
+        accepted = [d for d in group if d.pk not in refused]
+        if accepted:
+            outcomes.sent(accepted, time.monotonic() - started)
 
 
 class Outcomes:

@@ -238,6 +238,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Riverains <ne-pas-repondre@riverains.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# E-mail through a provider's API (README, "E-mail through a provider"): EMAIL_BACKEND set to
+# anymail.backends.mailgun.EmailBackend, and these (ANYMAIL_MAILGUN_API_KEY…, or their _FILE).
+ANYMAIL = {
+    name: env(f"ANYMAIL_{name}")
+    for name in ("MAILGUN_API_KEY", "MAILGUN_SENDER_DOMAIN", "MAILGUN_API_URL")
+    if env(f"ANYMAIL_{name}")
+}
 # The demo's catcher keeps what would leave (e-mail, SMS, push, webhooks) in this Maildir, shown
 # on the console's demo inbox (demo.catcher, demo.inbox). Development only: never in production.
 DEMO_INBOX_DIR = env("DEMO_INBOX_DIR", str(BASE_DIR / "demo-inbox")) if DEV else ""

@@ -71,6 +71,19 @@ class Channel:
     def notify(self, delivery):
         raise NotImplementedError
 
+    def batch_size(self):
+        """How many deliveries notify_batch may take in one call; 1: the channel has no batch call."""
+        return 1
+
+    def batch_key(self, delivery):
+        """Deliveries with the same (true) key may go together to notify_batch; None: alone."""
+        return None
+
+    def notify_batch(self, deliveries):
+        """Send deliveries of one batch_key in one call; answer {delivery pk: reason} for those
+        the far end refused (the rest it accepted), or raise for the whole batch."""
+        raise NotImplementedError
+
     def send_message(self, delivery):
         """A message that is not a notice (a confirmation, an invitation…), made by its kind's
         builder (relay.transactional). Only e-mail and SMS carry them."""

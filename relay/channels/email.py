@@ -6,7 +6,14 @@ A fan-out is cheap per subscriber: the templates are rendered once per revision 
 and with Django's SMTP backend the whole MIME message is composed once too (`Composed`): each
 subscriber's e-mail is those bytes with their address, their Message-ID and their own links
 put in. The sender runs several of these channels at once (RELAY_EMAIL_CONNECTIONS), one SMTP
-connection each."""
+connection each.
+
+Through a provider whose API takes one message for many recipients with merge data (anymail's
+batch sending; ESP_MERGE_FIELDS says which), a revision's notice goes to up to
+RELAY_ESP_BATCH_SIZE subscribers of one territory and language in one API call (`notify_batch`):
+rendered once with the provider's merge fields where each subscriber's links go, their links in
+the call's merge data."""
+import functools
 import re
 import secrets
 import smtplib
@@ -14,6 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from anymail.exceptions import AnymailError, AnymailRecipientsRefused
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.message import sanitize_address
@@ -22,12 +31,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from riverains.templatetags.riverains import colon
 from riverains.text import header_text
 
 from .. import conf, messages, transactional
+from ..models import MessageKind
 from .base import Channel, PermanentError, TransientError
 
 
@@ -61,6 +72,37 @@ class EmailChannel(Channel):
     def notify(self, delivery):
         self.notify_digest([delivery])
 
+    def batch_size(self):
+        """Subscribers one call to the provider may carry (notify_batch); 1 without batch sending."""
+        return conf.esp_batch_size() if merge_field() is not None else 1
+
+    def batch_key(self, delivery):
+        """Deliveries with the same key may go to the provider in one call: one revision's notice
+        to subscribers of one territory and language. None sends it on its own (no batch
+        sending, an address the provider might write otherwise, text that holds a merge field)."""
+        subscription = delivery.subscription
+        if (merge_field() is None or delivery.kind != MessageKind.NOTICE or subscription is None
+                or not SIMPLE_ADDRESS.fullmatch(subscription.address)):
+            return None
+        return None if self._template(delivery) is None else (
+            delivery.revision_id, subscription.territory_id, subscription.language)
+
+    def notify_batch(self, deliveries):
+        """One call to the provider for the deliveries of one batch_key. Returns {delivery pk:
+        reason} for the recipients the provider refused; the others it accepted. Raises like
+        notify() when the call itself failed: then nothing of the batch was accepted."""
+        template = self._template(deliveries[0])
+        message = template.message({d.subscription.address: template.links.of(d.subscription) for d in deliveries})
+        self._send(message)
+        statuses = getattr(message, "anymail_status", None)
+        statuses = statuses.recipients if statuses is not None else {}
+        refused = {}
+        for delivery in deliveries:
+            status = statuses.get(delivery.subscription.address)
+            if status is not None and status.status in REFUSED:
+                refused[delivery.pk] = f"adresse refusée par le fournisseur : {status.status}"
+        return refused
+
     def notify_digest(self, deliveries):
         """One e-mail for one or several revisions (a daily digest) to one subscriber."""
         subscription = deliveries[0].subscription
@@ -76,6 +118,14 @@ class EmailChannel(Channel):
             return
         message = build_email(subscription, items, self.cache.get("rendered", dict))
         self._send(message)
+
+    def _template(self, delivery):
+        """The delivery's notice rendered for batch sending, once per revision, territory and
+        language (EspTemplate; None when it cannot be)."""
+        subscription, language = delivery.subscription, delivery.subscription.language
+        return self.cache.get(("esp", delivery.revision_id, subscription.territory_id, language),
+                              lambda: EspTemplate.build(self.message(delivery.revision, language),
+                                                        subscription.territory.slug, language))
 
     def send_message(self, delivery):
         self._send(transactional.build(delivery))
@@ -95,7 +145,7 @@ class EmailChannel(Channel):
         if self.connection is None:
             self.open()
         message.connection = self.connection
-        with self._errors():
+        with self._errors(), provider_errors():
             message.send()
 
     @contextmanager
@@ -116,6 +166,93 @@ class EmailChannel(Channel):
         except (OSError, smtplib.SMTPException) as e:
             self.close()  # the connection may be half-dead: reopen it for the next one
             raise TransientError(f"SMTP : {e.__class__.__name__} {e}") from e
+
+
+# Providers whose anymail backend sends one message to many recipients with per-recipient merge
+# data in one API call, and how a merge field is written in the message for them (Mailgun's
+# "recipient variables", substituted in the subject, the bodies and custom headers). Another
+# provider goes here with its syntax once its batch call is tested like Mailgun's.
+ESP_MERGE_FIELDS = {
+    "anymail.backends.mailgun.EmailBackend": "%recipient.{}%",
+}
+# anymail_status.recipients statuses that mean "this address will not get it": failed alone.
+REFUSED = {"rejected", "invalid"}
+
+
+def merge_field():
+    """The merge-field pattern of the configured provider, or None (SMTP, or no batch sending)."""
+    return _merge_field(settings.EMAIL_BACKEND)
+
+
+@functools.lru_cache
+def _merge_field(backend):
+    # An installation's own subclass of a provider's backend batches like the provider's.
+    for cls in import_string(backend).__mro__:
+        if f"{cls.__module__}.{cls.__qualname__}" in ESP_MERGE_FIELDS:
+            return ESP_MERGE_FIELDS[f"{cls.__module__}.{cls.__qualname__}"]
+    return None
+
+
+@contextmanager
+def provider_errors():
+    """What an anymail provider said, as the sender's TransientError or PermanentError: its
+    refusal of the request (4xx but 408 and 429) or of every recipient is permanent; the network,
+    5xx, throttling and answers it could not read are retried."""
+    try:
+        yield
+    except AnymailRecipientsRefused as e:
+        raise PermanentError("adresse refusée par le fournisseur") from e
+    except AnymailError as e:
+        status = getattr(e, "status_code", None)
+        if status is not None and 400 <= status < 500 and status not in (408, 429):
+            raise PermanentError(f"refus du fournisseur {status}") from e
+        raise TransientError(f"fournisseur {status or 'injoignable'} : {e.__class__.__name__}") from e
+
+
+class EspTemplate:
+    """A notice rendered once for a provider's batch sending: the subscriber's links are the
+    provider's merge fields ("manage", "unsubscribe", "mailto"), in the bodies and in
+    List-Unsubscribe; `message` fills a call's merge data with each recipient's own links.
+
+    `build` answers None when the text already holds the merge fields' opening (an operator
+    writing "%recipient." would have the provider put something in it): those e-mails are sent
+    one by one. The links must need no HTML escaping (reverse() and quote() make them so;
+    checked), since the provider puts them into the HTML as they are."""
+
+    def __init__(self, subject, text, html, headers, links):
+        self.subject, self.text, self.html, self.headers, self.links = subject, text, html, headers, links
+
+    @classmethod
+    def build(cls, item, territory_slug, language):
+        field = merge_field()
+        opening = field.split("{}")[0]
+        subject, text, html = render([item], language)
+        links = LinkForms(territory_slug, language)
+        forms = (links.manage, links.unsubscribe, links.mailto)
+        if any(opening in part for part in (subject, text, html)) or any(escape(form) != form for form in forms):
+            return None
+        fields = {name: field.format(name) for name in ("manage", "unsubscribe", "mailto")}
+        text = text.replace(MANAGE_SLOT, fields["manage"]).replace(UNSUBSCRIBE_SLOT, fields["unsubscribe"])
+        html = html.replace(MANAGE_SLOT, fields["manage"]).replace(UNSUBSCRIBE_SLOT, fields["unsubscribe"])
+        headers = {
+            "List-Unsubscribe": f"<{fields['unsubscribe']}>, <{fields['mailto']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": messages.list_id(item.territory_name, item.territory_slug),
+            "Auto-Submitted": "auto-generated",
+        }
+        return cls(subject, text, html, headers, links)
+
+    def message(self, recipients):
+        """One message to `recipients` ({address: Links}), each seeing only their own address."""
+        message = EmailMultiAlternatives(subject=self.subject, body=self.text, to=list(recipients),
+                                         headers=self.headers)
+        message.attach_alternative(self.html, "text/html")
+        message.merge_data = {
+            address: {"manage": own.manage, "unsubscribe": own.unsubscribe, "mailto": own.mailto}
+            for address, own in recipients.items()
+        }
+        message.merge_global_data = {}
+        return message
 
 
 # Stand-ins for the subscriber's own links in the rendered templates: random per process, so
