@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.http import quote_etag
 
 from notices.models import Notice, Status
+from riverains import replay
 from riverains.http import conditional, shared_cache_control
 from territories.models import Territory
 
@@ -173,5 +174,17 @@ def serve_fingerprinted(request, territory, kind, variant, render, content_type,
             response[name] = value
         return response
 
-    return conditional(request, body, etag=quote_etag(f"{kind}-{digest}"), last_modified=last_modified,
-                       cache_control=shared_cache_control(settings.PUBLIC_CACHE_SECONDS))
+    response = conditional(request, body, etag=quote_etag(f"{kind}-{digest}"), last_modified=last_modified,
+                           cache_control=shared_cache_control(settings.PUBLIC_CACHE_SECONDS))
+    return replayable(response, territory)
+
+
+def replayable(response, territory):
+    """Let the web process replay a complete answer about `territory` without Django while the
+    territory's version holds (riverains.replay): only with a shared cache, where the version is
+    what every change bumps after commit."""
+    if settings.SHARED_CACHE and response.status_code == 200:
+        version, state = territory._fingerprint
+        replay.mark(response, version_key=_version_key(territory.slug), version=version,
+                    valid_until=state[2], last_modified=state[1])
+    return response

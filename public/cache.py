@@ -13,6 +13,7 @@ from notices.reads import (  # noqa: F401 (re-exported for the public views)
     fingerprint,
     invalidate,
     published_territory,
+    replayable,
     serve_fingerprinted,
 )
 from riverains.http import conditional, shared_cache_control
@@ -55,7 +56,8 @@ def cached_territory_view(view):
                                  keep=lambda response: response.status_code == 200)
 
         # The language is in the URL, so no Vary on Accept-Language.
-        return conditional(request, page, etag=etag, last_modified=last_modified,
-                           cache_control=shared_cache_control(settings.PUBLIC_CACHE_SECONDS))
+        response = conditional(request, page, etag=etag, last_modified=last_modified,
+                               cache_control=shared_cache_control(settings.PUBLIC_CACHE_SECONDS))
+        return replayable(response, territory) if variant is not None else response
 
     return wrapper

@@ -103,7 +103,7 @@ def agent_class(agent):
     return "script" if SCRIPT_AGENTS.search(agent) else "reader"
 
 
-def _automated(agent, purpose, kind):
+def automated(agent, purpose, kind):
     if "prefetch" in purpose:
         return True  # the browser guessing, not the reader opening the page
     found = agent_class(agent)
@@ -130,7 +130,7 @@ def classify_parts(method, status, match, agent, purpose, query):
     if kind is None:
         return None
     slug = _slug(match, kind, query)
-    if slug is None or _automated(agent, purpose, kind):
+    if slug is None or automated(agent, purpose, kind):
         return None
     return slug, kind
 

@@ -26,10 +26,30 @@ class PageViewCounter:
             hit = counting.classify(request, response)
             if hit is not None:
                 counting.record(*hit)
+                self._count_replays(response, *hit)
         except Exception:  # counting must never cost a resident their page
             self._warn()
         self.schedule.run_due()
         return response
+
+    def _count_replays(self, response, slug, kind):
+        """An answer the web process will replay without Django (riverains.replay) is counted at
+        each replay by the same rules, the automated readers left out."""
+        replayable = getattr(response, "replayable", None)
+        if replayable is None:
+            return
+
+        def count(environ):
+            try:
+                agent = environ.get("HTTP_USER_AGENT", "")
+                purpose = environ.get("HTTP_SEC_PURPOSE", environ.get("HTTP_PURPOSE", ""))
+                if not counting.automated(agent, purpose, kind):
+                    counting.record(slug, kind)
+            except Exception:
+                self._warn()
+            self.schedule.run_due()
+
+        replayable.on_replay.append(count)
 
     def _warn(self):
         # Once in a while only: during a cache outage every request would fail the same way.
