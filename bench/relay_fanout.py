@@ -18,7 +18,13 @@ its log afterwards to count, per recipient, the messages it accepted; --mta-pid 
 server's own CPU (its master process and every child it reaped). --connections sets
 RELAY_EMAIL_CONNECTIONS / RELAY_PUSH_CONNECTIONS; --code runs another checkout of the project
 (e.g. `git archive` of the previous commit) under the same benchmark, for a before/after in one
-run; --sink-port chooses the sink's port."""
+run; --sink-port chooses the sink's port.
+
+    .venv/bin/python bench/relay_fanout.py --esp mailgun --batch-size 1000 --subscriptions 100000
+
+--esp mailgun sends through anymail's Mailgun backend to a fake Mailgun API on loopback
+(bench/relay_sink.py mailgun: aiohttp, parses each call's form, counts its recipients and checks
+each came with its own links), RELAY_ESP_BATCH_SIZE recipients per call (--esp-batch, 1,000)."""
 import argparse
 import json
 import os
@@ -51,7 +57,7 @@ def start_sink(kind, tmp, port=0):
 def stop_sink(process, count_file):
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=60)
-    return int(count_file.read_text()), json.loads(count_file.with_suffix(".json").read_text())
+    return json.loads(count_file.read_text()), json.loads(count_file.with_suffix(".json").read_text())
 
 
 def process_cpu(pid, children=True):
@@ -185,6 +191,8 @@ def main():
     parser.add_argument("--sink-port", type=int, default=0)
     parser.add_argument("--label", default="")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (forked; PostgreSQL only)")
+    parser.add_argument("--esp", choices=["mailgun"], default="", help="e-mail through a provider's batch API (fake)")
+    parser.add_argument("--esp-batch", type=int, default=1000, help="recipients per API call (RELAY_ESP_BATCH_SIZE)")
     args = parser.parse_args()
     sys.path.insert(0, args.code)
     os.chdir(args.code)
@@ -210,6 +218,11 @@ def main():
     if args.smtp:
         settings.EMAIL_HOST, port = args.smtp.rsplit(":", 1)
         settings.EMAIL_PORT = int(port)
+    elif args.esp:
+        sink, port, count_file = start_sink("mailgun", tmp, args.sink_port)
+        settings.EMAIL_BACKEND = "anymail.backends.mailgun.EmailBackend"
+        settings.ANYMAIL = {"MAILGUN_API_KEY": "bench", "MAILGUN_API_URL": f"http://127.0.0.1:{port}/v3"}
+        settings.RELAY_ESP_BATCH_SIZE = args.esp_batch
     else:
         sink, port, count_file = start_sink("smtp" if args.channel == "email" else "http", tmp, args.sink_port)
         settings.EMAIL_PORT = port
@@ -237,11 +250,19 @@ def main():
     else:
         stats = send_pending(batch_size=args.batch_size)
     deliver_seconds = time.perf_counter() - started
+    if Delivery.objects.exclude(status="sent").exists():  # say why, rather than only count
+        print("not sent:", list(Delivery.objects.exclude(status="sent").values_list("status", "last_error")
+                               .distinct()[:5]), file=sys.stderr)
     # The worker's own CPU time: what a delivery costs, whatever else the machine is running.
     deliver_cpu = cpu_seconds() - cpu_started
     server_cpu = (mta_cpu(args.mta_pid) if args.mta_pid else process_cpu(sink.pid) if sink else 0.0) - server_started
+    calls = ""
     if sink is not None:
         received, recipients = stop_sink(sink, count_file)
+        if args.esp:  # the fake API's count: calls, links received, links given to two recipients
+            calls = f" — {received['calls']} API calls, {received['links']} links, {received['shared_links']} shared"
+            calls += f", {received['without_links']} without links"
+            received = sum(recipients.values())
     else:
         deadline = time.monotonic() + 120  # the MTA delivers (discards) what it accepted, then logs it
         recipients = {}
@@ -259,6 +280,8 @@ def main():
 
     vendor = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
     receiver = f"Postfix {args.smtp}" if args.smtp else ("aiosmtpd sink" if args.channel == "email" else "aiohttp sink")
+    if args.esp:
+        receiver = f"fake Mailgun API (aiohttp), {args.esp_batch} per call{calls}"
     label = f" ({args.label})" if args.label else ""
     line = (
         f"| {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC | {load} | {vendor} | {args.channel}{label} | {receiver} "

@@ -196,15 +196,16 @@ def _merge_field(backend):
 @contextmanager
 def provider_errors():
     """What an anymail provider said, as the sender's TransientError or PermanentError: its
-    refusal of the request (4xx but 408 and 429) or of every recipient is permanent; the network,
-    5xx, throttling and answers it could not read are retried."""
+    refusal of the message or of every recipient is permanent; the network, 5xx, throttling,
+    answers it could not read, and what the installation can put right (a wrong key: 401, 403; a
+    batch too large: 413) are retried."""
     try:
         yield
     except AnymailRecipientsRefused as e:
         raise PermanentError("adresse refusée par le fournisseur") from e
     except AnymailError as e:
         status = getattr(e, "status_code", None)
-        if status is not None and 400 <= status < 500 and status not in (408, 429):
+        if status is not None and 400 <= status < 500 and status not in (401, 403, 408, 413, 429):
             raise PermanentError(f"refus du fournisseur {status}") from e
         raise TransientError(f"fournisseur {status or 'injoignable'} : {e.__class__.__name__}") from e
 
