@@ -13,13 +13,14 @@ resident can check."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notices.models import Notice, Perception, Status
 from territories.geo import distance_km
 from zones.matching import inside as inside_zone
+from zones.models import Zone
 
 from . import conf
 from .models import ReportKind
@@ -50,6 +51,11 @@ def margins():
             timedelta(minutes=conf.get("REPORTS_MARGIN_AFTER_MINUTES")))
 
 
+def notice_prefetch():
+    """What explains() reads of each candidate notice besides its site: its communes, its current zone."""
+    return ("communes", Prefetch("zones", queryset=Zone.objects.filter(is_current=True), to_attr="current_zones"))
+
+
 def candidate_notices(territory, observed_at):
     """Published notices of the territory whose span (with margins) contains observed_at."""
     before, after = margins()
@@ -59,8 +65,19 @@ def candidate_notices(territory, observed_at):
         Notice.objects.filter(territory=territory, status__in=EXPLAINING_STATUSES, starts_at__lte=observed_at + before)
         .filter(still_running | ended_recently)
         .select_related("site", "site__commune")
-        .prefetch_related("communes")
+        .prefetch_related(*notice_prefetch())
     )
+
+
+def is_candidate(notice, observed_at, before, after):
+    """candidate_notices' filter, for one notice already read (reports.snapshot)."""
+    if notice.status not in EXPLAINING_STATUSES or notice.starts_at > observed_at + before:
+        return False
+    if notice.status in (Status.SCHEDULED, Status.ONGOING):
+        return True
+    if notice.ended_at is not None:
+        return notice.ended_at >= observed_at - after
+    return notice.expected_end_at is not None and notice.expected_end_at >= observed_at - after
 
 
 def match(report, notices=None):

@@ -18,9 +18,8 @@ from notices.permissions import is_coordinator_of
 from riverains import ratelimit
 from riverains.text import CONTROL, validate_multiline
 from territories.geo import distance_km, in_france
-from territories.models import Site
 
-from . import cells, conf, episodes, matching, tasks
+from . import cells, conf, episodes, matching, snapshot, tasks
 from .models import Episode, EpisodeStatus, OdourDescriptor, Report, ReportKind, ReportMatch, ReportSettings
 
 COMMENT_LIMIT = 500
@@ -39,7 +38,10 @@ def submit(territory, data, client_ip, device_id=""):
     if (data.get("website") or "").strip():
         # The honeypot field is hidden from people; only robots fill it in.
         raise ValidationError(_("Votre signalement n'a pas pu être enregistré."), code="honeypot")
-    cleaned = _clean(territory, rules, data)
+    # The sites, communes and notices of the day, from this process's memory while the
+    # territory's state holds (one small query says so): reports.snapshot.
+    known = snapshot.for_territory(territory.pk)
+    cleaned = _clean(territory, rules, data, known)
     network_hash = pseudonym("network", client_ip or "")
     device_hash = pseudonym("device", device_id) if device_id else ""
     with transaction.atomic():
@@ -49,7 +51,10 @@ def submit(territory, data, client_ip, device_id=""):
         report = Report(territory=territory, network_hash=network_hash, device_hash=device_hash, **cleaned)
         if report.has_position:
             report.h3_cell = cells.cell_of(report.latitude, report.longitude)
-        matches = matching.match(report)
+        # A report of another day (not from the form nor the SMS, which take only today's) is
+        # matched against the database directly.
+        today = report.observed_at >= known.since + matching.margins()[1]
+        matches = matching.match(report, known.candidates(report.observed_at) if today else None)
         report.explained = bool(matches)
         report.save()
         ReportMatch.objects.bulk_create(
@@ -73,16 +78,17 @@ def pseudonym(purpose, value):
 
 def _check_rate(network_hash, device_hash):
     limit, seconds = conf.get("REPORTS_RATE_LIMIT")
-    for key in filter(None, [f"net:{network_hash}", device_hash and f"dev:{device_hash}"]):
-        if not ratelimit.hit("reports.rate", key, limit, seconds).allowed:
-            raise RateLimited(
-                _("Vous avez déjà envoyé plusieurs signalements il y a quelques minutes : merci, ils ont bien été "
-                  "reçus. Réessayez dans quelques minutes si la situation change."),
-                code="rate_limited",
-            )
+    keys = [f"net:{network_hash}"] + ([f"dev:{device_hash}"] if device_hash else [])
+    # Both counts in one statement (one round trip); a refusal rolls both back with the report.
+    if not all(outcome.allowed for outcome in ratelimit.hit_many("reports.rate", keys, limit, seconds)):
+        raise RateLimited(
+            _("Vous avez déjà envoyé plusieurs signalements il y a quelques minutes : merci, ils ont bien été "
+              "reçus. Réessayez dans quelques minutes si la situation change."),
+            code="rate_limited",
+        )
 
 
-def _clean(territory, rules, data):
+def _clean(territory, rules, data, known):
     """Validate every field at once, so the form can show all problems together."""
     errors = {}
 
@@ -101,8 +107,8 @@ def _clean(territory, rules, data):
     if kind != ReportKind.ODOUR:
         descriptors = []
     observed_at = _clean_time(data.get("observed_at"), err)
-    latitude, longitude = _clean_position(territory, rules, data, err)
-    commune = _clean_commune(territory, data.get("commune"), err)
+    latitude, longitude = _clean_position(territory, rules, data, err, known.sites)
+    commune = _clean_commune(territory, data.get("commune"), err, known.communes)
     if latitude is None and commune is None and "position" not in errors and "commune" not in errors:
         err("position", _("Indiquez où vous êtes : autorisez la localisation, touchez la carte ou choisissez "
                           "votre commune."))
@@ -148,7 +154,7 @@ def _clean_time(observed_at, err):
     return None
 
 
-def _clean_position(territory, rules, data, err):
+def _clean_position(territory, rules, data, err, sites):
     raw_lat, raw_lon = data.get("latitude"), data.get("longitude")
     if raw_lat in (None, "") and raw_lon in (None, ""):
         return None, None
@@ -163,7 +169,6 @@ def _clean_position(territory, rules, data, err):
     if not in_france(latitude, longitude):
         err("position", _("Cette position est hors de France : touchez la carte ou choisissez votre commune."))
         return None, None
-    sites = Site.objects.filter(organization__territory=territory, is_active=True).values_list("latitude", "longitude")
     nearest = min((distance_km(latitude, longitude, la, lo) for la, lo in sites), default=None)
     if nearest is not None and nearest > rules.area_radius_km:
         err("position", _("Cette position est à %(km)s km du site industriel le plus proche de %(territory)s : ce "
@@ -173,7 +178,7 @@ def _clean_position(territory, rules, data, err):
     return latitude, longitude
 
 
-def _clean_commune(territory, code, err):
+def _clean_commune(territory, code, err, communes):
     from territories.models import Commune
 
     if isinstance(code, Commune):
@@ -181,7 +186,7 @@ def _clean_commune(territory, code, err):
     if not code:
         return None
     code = str(code)[:5]
-    commune = territory.communes.filter(pk=code).first() if code.isalnum() else None
+    commune = communes.get(code) if code.isalnum() else None
     if commune is None:
         err("commune", _("Choisissez une commune du territoire %(territory)s dans la liste.")
             % {"territory": territory.name})

@@ -54,20 +54,32 @@ def bucket(scope, identity):
 def hit(scope, identity, limit, seconds, now=None):
     """Count one attempt of `identity` in `scope`; allowed while there were at most `limit` in
     the window of `seconds` that the bucket's first attempt opened."""
+    return hit_many(scope, [identity], limit, seconds, now)[0]
+
+
+def hit_many(scope, identities, limit, seconds, now=None):
+    """hit() for several identities of one attempt (a network address and a device), in one
+    statement: one round trip instead of one per identity. Outcomes in the identities' order."""
     now_ms = _ms(now or timezone.now())
+    expires_ms = now_ms + int(seconds * 1000)
+    buckets = [bucket(scope, identity) for identity in identities]
+    distinct = list(dict.fromkeys(buckets))  # one row may not be updated twice by one statement
     q = connection.ops.quote_name
     sql = (
-        f"INSERT INTO {q(TABLE)} ({q('bucket')}, {q('hits')}, {q('expires')}) VALUES (%s, 1, %s) "
+        f"INSERT INTO {q(TABLE)} ({q('bucket')}, {q('hits')}, {q('expires')}) VALUES "
+        + ", ".join(["(%s, 1, %s)"] * len(distinct)) + " "
         f"ON CONFLICT ({q('bucket')}) DO UPDATE SET "
         f"{q('hits')} = CASE WHEN {q(TABLE)}.{q('expires')} <= %s THEN 1 ELSE {q(TABLE)}.{q('hits')} + 1 END, "
         f"{q('expires')} = CASE WHEN {q(TABLE)}.{q('expires')} <= %s THEN excluded.{q('expires')} "
         f"ELSE {q(TABLE)}.{q('expires')} END "
-        f"RETURNING {q('hits')}, {q('expires')}"
+        f"RETURNING {q('bucket')}, {q('hits')}, {q('expires')}"
     )
+    params = [value for name in distinct for value in (name, expires_ms)] + [now_ms, now_ms]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [bucket(scope, identity), now_ms + int(seconds * 1000), now_ms, now_ms])
-        hits, expires = cursor.fetchone()
-    return Outcome(allowed=hits <= limit, hits=hits, limit=limit, resets_at=_datetime(expires))
+        cursor.execute(sql, params)
+        counted = {name: (hits, expires) for name, hits, expires in cursor.fetchall()}
+    return [Outcome(allowed=counted[name][0] <= limit, hits=counted[name][0], limit=limit,
+                    resets_at=_datetime(counted[name][1])) for name in buckets]
 
 
 def peek(scope, identity, now=None):

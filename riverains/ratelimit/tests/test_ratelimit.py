@@ -24,6 +24,17 @@ def test_the_limit_holds_exactly_and_counts_each_identity_apart():
 
 
 @pytest.mark.django_db
+def test_several_identities_are_counted_in_one_go_each_in_its_own_bucket():
+    ratelimit.hit("test.pair", "device-1", limit=2, seconds=3600)
+    first = ratelimit.hit_many("test.pair", ["203.0.113.7", "device-1"], limit=2, seconds=3600)
+    second = ratelimit.hit_many("test.pair", ["203.0.113.7", "device-1"], limit=2, seconds=3600)
+    assert [(o.hits, o.allowed) for o in first] == [(1, True), (2, True)]
+    assert [(o.hits, o.allowed) for o in second] == [(2, True), (3, False)]
+    assert ratelimit.peek("test.pair", "203.0.113.7").hits == 2
+    assert [o.hits for o in ratelimit.hit_many("test.pair", ["same", "same"], limit=2, seconds=3600)] == [1, 1]
+
+
+@pytest.mark.django_db
 def test_a_window_ends_and_the_next_attempt_opens_a_new_one():
     start = timezone.now()
     first = ratelimit.hit("test.window", "x", limit=2, seconds=600, now=start)
