@@ -181,3 +181,14 @@ def test_the_inbox_does_not_exist_in_production():
     for command in ("run_demo_catcher", "demo_inbox_env"):
         result = subprocess.run([sys.executable, "manage.py", command], cwd=ROOT, env=env, capture_output=True, text=True)
         assert result.returncode != 0 and "only in development" in result.stderr
+
+
+def test_a_resident_of_a_demo_territory_is_pointed_at_the_inbox_after_subscribing(world, client):
+    """In the demo nothing leaves for real: the page that says « vérifiez votre boîte de
+    réception » says where the e-mail is (the URL exists in development settings only)."""
+    sent = reverse("relay:sent", args=[world.x.slug])
+    assert INBOX not in client.get(sent).content.decode()
+    world.x.is_demo = True
+    world.x.save()
+    page = client.get(sent).content.decode()
+    assert f'href="{INBOX}"' in page and "boîte de réception de la démo" in page
