@@ -23,16 +23,18 @@ def detect(report, rules):
     # One detection at a time per territory, so that two simultaneous reports do not open
     # two episodes for the same smell.
     Territory.objects.select_for_update().filter(pk=report.territory_id).values_list("pk", flat=True).first()
+    # The open episodes of the window, read once for both ways below (it was read twice).
+    recent = _recent_open_episodes(report, rules)
     if report.h3_cell:
         # The crowd's case: an episode is already open around here. Joining it needs only the
         # nearby reports not in it yet (usually this one), not every report of the last hour
         # around (hundreds on an evening of incident, read again for each new one).
-        episode = _open_episode_around(report, rules)
+        episode = _open_episode_around(report, rules, recent)
         if episode is not None:
             _join(episode, _nearby_unexplained(report, rules, outside=episode))
             return episode, False
     nearby = _nearby_unexplained(report, rules)
-    episode = _open_episode_nearby(report, rules, nearby)
+    episode = _open_episode_nearby(report, rules, nearby, recent)
     opened = False
     if episode is None:
         if count_people(nearby) < rules.episode_min_people:
@@ -80,28 +82,28 @@ def _close(a, b, radius_km):
     return a.commune_id is not None and a.commune_id == b.commune_id
 
 
-def _open_episode_nearby(report, rules, nearby):
-    """The open episode that already holds a nearby report, or whose cells are next to this one."""
-    ids = {r.episode_id for r in nearby if r.episode_id}
-    recent = Episode.objects.filter(
+def _recent_open_episodes(report, rules):
+    """The territory's open episodes with a report in the window, first opened first."""
+    return list(Episode.objects.filter(
         territory_id=report.territory_id, status=EpisodeStatus.OPEN,
         last_report_at__gte=report.observed_at - timedelta(minutes=rules.episode_window_minutes),
-    )
-    found = recent.filter(pk__in=ids).order_by("opened_at").first()
+    ).order_by("opened_at"))
+
+
+def _open_episode_nearby(report, rules, nearby, recent):
+    """The open episode that already holds a nearby report, or whose cells are next to this one."""
+    ids = {r.episode_id for r in nearby if r.episode_id}
+    found = next((e for e in recent if e.pk in ids), None)
     if found or not report.h3_cell:
         return found
     around = set(cells.disk(report.h3_cell, rules.episode_radius_km))
-    return next((e for e in recent.order_by("opened_at") if around & set(e.cells)), None)
+    return next((e for e in recent if around & set(e.cells)), None)
 
 
-def _open_episode_around(report, rules):
+def _open_episode_around(report, rules, recent):
     """For a report with a position: the open episode, first opened, whose cells meet the cells
     within the radius (they hold every nearby report with a position). None sends detect() the
     long way, which also finds episodes of residents who gave only their commune."""
-    recent = Episode.objects.filter(
-        territory_id=report.territory_id, status=EpisodeStatus.OPEN,
-        last_report_at__gte=report.observed_at - timedelta(minutes=rules.episode_window_minutes),
-    ).order_by("opened_at")
     around = set(cells.disk(report.h3_cell, rules.episode_radius_km))
     return next((e for e in recent if around & set(e.cells)), None)
 

@@ -32,15 +32,16 @@ class RateLimited(ValidationError):
     pass
 
 
-def submit(territory, data, client_ip, device_id=""):
-    """Store a resident's report and answer at once: (report, matches best first)."""
+def submit(territory, data, client_ip, device_id="", known=None):
+    """Store a resident's report and answer at once: (report, matches best first). `known` is
+    the territory's reports.snapshot when the caller already has it (the form's view)."""
     rules = ReportSettings.for_territory(territory)
     if (data.get("website") or "").strip():
         # The honeypot field is hidden from people; only robots fill it in.
         raise ValidationError(_("Votre signalement n'a pas pu être enregistré."), code="honeypot")
     # The sites, communes and notices of the day, from this process's memory while the
     # territory's state holds (one small query says so): reports.snapshot.
-    known = snapshot.for_territory(territory.pk)
+    known = known or snapshot.for_territory(territory.pk)
     cleaned = _clean(territory, rules, data, known)
     network_hash = pseudonym("network", client_ip or "")
     device_hash = pseudonym("device", device_id) if device_id else ""

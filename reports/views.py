@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from riverains.collation import french_sorted
 from riverains.widgets import picker_attrs
-from territories.models import Site, Territory
+from territories.models import Territory
 
-from . import cells, conf, services
+from . import cells, conf, services, snapshot
 from .models import Intensity, OdourDescriptor, Report, ReportKind
 
 DEVICE_COOKIE = "riverains_appareil"
@@ -32,15 +32,20 @@ def _territory(slug):
 
 @require_http_methods(["GET", "POST"])
 def report_form(request, territory):
-    # With its report rules: one query fewer for each report submitted.
-    territory = get_object_or_404(Territory.objects.published().select_related("report_settings"), slug=territory)
+    # The territory with its report rules, its sites and communes, from this process's memory
+    # while its state holds (one small query says so, reports.snapshot).
+    known = snapshot.published(territory)
+    if known is None:
+        raise Http404("territory")
+    territory = known.territory
     values, errors = {"when": "now"}, {}
     if request.method == "POST":
         values = {name: request.POST.get(name, "")[:600] for name in FORM_FIELDS}
         values["descriptors"] = request.POST.getlist("descriptors")[:10]
         try:
             report, _matches = services.submit(
-                territory, _service_data(values), request.META.get("REMOTE_ADDR", ""), request.COOKIES.get(DEVICE_COOKIE, "")
+                territory, _service_data(values), request.META.get("REMOTE_ADDR", ""), request.COOKIES.get(DEVICE_COOKIE, ""),
+                known=known,
             )
         except ValidationError as error:
             errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
@@ -49,7 +54,7 @@ def report_form(request, territory):
     response = render(request, "reports/form.html", {
         "territory": territory, "values": values, "errors": errors,
         "kinds": ReportKind.choices, "intensities": Intensity.choices, "descriptors": OdourDescriptor.choices,
-        "communes": french_sorted(territory.communes.all(), key=lambda c: c.name), "centre": _centre(territory),
+        "communes": french_sorted(known.communes.values(), key=lambda c: c.name), "centre": _centre(known.sites),
         "error_count": sum(len(v) for v in errors.values()),
         # The commune list becomes a search with suggestions (js/commune-picker.js).
         "picker_attrs": picker_attrs(), "email_days": conf.get("REPORTS_EMAIL_RETENTION_DAYS"),
@@ -58,9 +63,8 @@ def report_form(request, territory):
     return _with_device(request, response)
 
 
-def _centre(territory):
-    """Where the position map opens: the middle of the territory's sites."""
-    points = list(Site.objects.filter(organization__territory=territory, is_active=True).values_list("latitude", "longitude"))
+def _centre(points):
+    """Where the position map opens: the middle of the territory's active sites."""
     if not points:
         return None
     return (f"{sum(float(p[0]) for p in points) / len(points):.4f}", f"{sum(float(p[1]) for p in points) / len(points):.4f}")

@@ -106,3 +106,25 @@ def test_the_memory_is_reused_while_nothing_changes(world):
     assert snapshot.for_territory(world.x.pk) is kept
     ongoing_flare(world, title="Un autre")
     assert snapshot.for_territory(world.x.pk) is not kept
+
+
+def test_the_territory_s_rules_and_publication_are_seen_by_the_very_next_report(client, world, resident):
+    from reports.models import ReportSettings
+
+    world.x.is_published = True
+    world.x.save()
+    form = reverse("reports:form", args=[world.x.slug])
+    assert client.get(form).status_code == 200  # the memory is warm now
+    far = north_of(world.site_a.latitude, world.site_a.longitude, 15)
+    resident().report(kind="flame", position=far)
+
+    ReportSettings.objects.create(territory=world.x, area_radius_km=10)
+    response = client.post(form, dict(kind="flame", intensity="3", when="now", latitude=str(far[0]),
+                                      longitude=str(far[1]), commune="", comment="", email="", website=""),
+                           REMOTE_ADDR="198.51.100.30")
+    assert response.status_code == 400
+    assert "ce service ne couvre que les environs des sites (10 km)" in response.content.decode()
+
+    world.x.is_published = False
+    world.x.save()
+    assert client.get(form).status_code == 404
