@@ -84,6 +84,15 @@ end
 """
 
 
+def configure(args):
+    """--port and --database: a run of its own beside another helper's (database names and ports
+    given by the brief); the template is the database's name with "_tpl"."""
+    global TEMPLATE, DATABASE, PORT
+    PORT = args.port
+    if args.database:
+        TEMPLATE, DATABASE = f"{args.database}_tpl", args.database
+
+
 def psql(sql, database="postgres"):
     return subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-tAc", sql],
                           capture_output=True, text=True, check=True).stdout.strip()
@@ -255,6 +264,17 @@ def profile(args):
     cpu = time.process_time() - started
     print(f"{args.profile} reports, {1000 * cpu / args.profile:.2f} ms of CPU each in this process (profiled)")
     profiler.print(show_all=args.show_all, short_mode=False)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    statements = []
+    for i in range(20):  # the SQL of a few reports, explained or not: how many round trips each
+        with CaptureQueriesContext(connection) as captured:
+            post(5000 + i)
+        statements.append(len(captured.captured_queries))
+    print(f"SQL statements per report (20 reports): {statements}")
+    for query in captured.captured_queries:
+        print("   ", query["sql"][:160])
 
 
 def main():
@@ -266,7 +286,10 @@ def main():
     parser.add_argument("--profile", type=int, default=0)
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--show-all", action="store_true", help="with --profile: every frame, Django's too")
+    parser.add_argument("--port", type=int, default=PORT)
+    parser.add_argument("--database", default="", help=f"PostgreSQL database of the run (default {DATABASE})")
     args = parser.parse_args()
+    configure(args)
     if args.profile:
         profile(args)
         return
