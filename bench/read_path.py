@@ -165,8 +165,8 @@ def start_gunicorn(env, port, log, root=ROOT):
     # The same options as deploy/systemd/riverains-web.service, on a loopback port.
     command = [
         GUNICORN, "riverains.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers()),
-        "--max-requests", "5000", "--max-requests-jitter", "500", "--timeout", "30",
-        "--access-logfile", str(log.with_suffix(".access")), "--error-logfile", str(log),
+        "--max-requests", "100000", "--max-requests-jitter", "10000", "--timeout", "30",
+        "--error-logfile", str(log),
     ]
     return subprocess.Popen(command, cwd=root, env=env, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
