@@ -11,11 +11,13 @@ token taken once from the form page, as a browser reuses them), from its own add
 (X-Forwarded-For, TRUSTED_PROXY_COUNT=1 as behind nginx) and its own device cookie, with a kind
 drawn among odour, smoke, flame and noise and a position drawn within 6 km of the demo's sites:
 some reports are explained by the demo's current notices, the others go through episode
-detection and open or join episodes. The POST alone is timed (the form page is cacheable for the
-crowd, see the report form's Cache-Control).
+detection and open or join episodes (the warm-up opens them, the measured lines mostly join
+them). The POST alone is timed; the form page's Cache-Control is printed (`private, no-store`:
+it carries the visitor's CSRF token, see bench/RESULTS.md, "Reports, step by step").
 
-PostgreSQL database h_perf_reports_run, copied for each run from h_perf_reports_tpl (the demo,
-made once); gunicorn as deploy/systemd/riverains-web.service starts it, on 127.0.0.1:8560."""
+PostgreSQL database h_perf_reports_run (--database), copied for each run from h_perf_reports_tpl
+(the demo, made once); gunicorn as deploy/systemd/riverains-web.service starts it (the same
+options), on 127.0.0.1:8560 (--port)."""
 import argparse
 import os
 import re
@@ -136,7 +138,7 @@ def start_gunicorn(code, env, log):
     """As deploy/systemd/riverains-web.service starts it (read_path's options), from `code`."""
     return subprocess.Popen(
         [rp.GUNICORN, "riverains.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", str(rp.workers()),
-         "--max-requests", "5000", "--max-requests-jitter", "500", "--timeout", "30", "--error-logfile", str(log)],
+         "--max-requests", "100000", "--max-requests-jitter", "10000", "--timeout", "30", "--error-logfile", str(log)],
         cwd=code, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
