@@ -101,7 +101,7 @@
     map.fitBounds(bounds.pad(0.15), { maxZoom: 12 });
     if (caption) caption.textContent = caption.getAttribute("data-template").replace("%(site)s", place.name);
   }
-  show(site);
+  show(locations[siteSelect.value] || site);  // the site may have been changed before this script ran
   siteSelect.addEventListener("change", function () {
     if (locations[siteSelect.value]) show(locations[siteSelect.value]);
   });
