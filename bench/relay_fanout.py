@@ -24,7 +24,8 @@ run; --sink-port chooses the sink's port.
 
 --esp mailgun sends through anymail's Mailgun backend to a fake Mailgun API on loopback
 (bench/relay_sink.py mailgun: aiohttp, parses each call's form, counts its recipients and checks
-each came with its own links), RELAY_ESP_BATCH_SIZE recipients per call (--esp-batch, 1,000)."""
+each came with its own links), RELAY_ESP_BATCH_SIZE recipients per call (--esp-batch, 1,000);
+--esp-latency makes it answer each call that many milliseconds late, as a real provider would."""
 import argparse
 import json
 import os
@@ -43,13 +44,14 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
 
-def start_sink(kind, tmp, port=0):
+def start_sink(kind, tmp, port=0, latency_ms=0):
     from relay.tests.conftest import free_port
 
     port = port or free_port()
     count_file, recipients_file = Path(tmp) / f"{kind}.count", Path(tmp) / f"{kind}.json"
     process = subprocess.Popen([sys.executable, str(HERE / "relay_sink.py"), kind, str(port), str(count_file),
-                                str(recipients_file)], stdout=subprocess.PIPE, text=True)
+                                str(recipients_file)], stdout=subprocess.PIPE, text=True,
+                               env={**os.environ, "RELAY_SINK_LATENCY_MS": str(latency_ms)})
     assert process.stdout.readline().strip() == "ready"
     return process, port, count_file
 
@@ -193,6 +195,7 @@ def main():
     parser.add_argument("--workers", type=int, default=1, help="worker processes (forked; PostgreSQL only)")
     parser.add_argument("--esp", choices=["mailgun"], default="", help="e-mail through a provider's batch API (fake)")
     parser.add_argument("--esp-batch", type=int, default=1000, help="recipients per API call (RELAY_ESP_BATCH_SIZE)")
+    parser.add_argument("--esp-latency", type=int, default=0, help="ms the fake API waits before each answer")
     args = parser.parse_args()
     sys.path.insert(0, args.code)
     os.chdir(args.code)
@@ -219,7 +222,7 @@ def main():
         settings.EMAIL_HOST, port = args.smtp.rsplit(":", 1)
         settings.EMAIL_PORT = int(port)
     elif args.esp:
-        sink, port, count_file = start_sink("mailgun", tmp, args.sink_port)
+        sink, port, count_file = start_sink("mailgun", tmp, args.sink_port, args.esp_latency)
         settings.EMAIL_BACKEND = "anymail.backends.mailgun.EmailBackend"
         settings.ANYMAIL = {"MAILGUN_API_KEY": "bench", "MAILGUN_API_URL": f"http://127.0.0.1:{port}/v3"}
         settings.RELAY_ESP_BATCH_SIZE = args.esp_batch
@@ -281,7 +284,8 @@ def main():
     vendor = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
     receiver = f"Postfix {args.smtp}" if args.smtp else ("aiosmtpd sink" if args.channel == "email" else "aiohttp sink")
     if args.esp:
-        receiver = f"fake Mailgun API (aiohttp), {args.esp_batch} per call{calls}"
+        latency = f", answering in {args.esp_latency} ms" if args.esp_latency else ""
+        receiver = f"fake Mailgun API (aiohttp){latency}, {args.esp_batch} per call{calls}"
     label = f" ({args.label})" if args.label else ""
     line = (
         f"| {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC | {load} | {vendor} | {args.channel}{label} | {receiver} "

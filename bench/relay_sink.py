@@ -10,6 +10,7 @@ given, a JSON object {recipient: messages received} to it (bench/fanout_scaling.
 it that every subscriber got the notice exactly once)."""
 import asyncio
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -57,7 +58,11 @@ def main():
 
         links, calls = set(), {"calls": 0, "links": 0, "shared_links": 0, "without_links": 0}
 
+        latency = float(os.environ.get("RELAY_SINK_LATENCY_MS", "0")) / 1000  # a real provider's answer time
+
         async def messages(request):
+            if latency:
+                await asyncio.sleep(latency)
             # parse_qs, not request.post(): aiohttp refuses forms of more than 1,000 fields.
             form = parse_qs((await request.read()).decode())
             variables = json.loads(form.get("recipient-variables", ["{}"])[0])
