@@ -220,34 +220,27 @@ class EspTemplate:
     one by one. The links must need no HTML escaping (reverse() and quote() make them so;
     checked), since the provider puts them into the HTML as they are."""
 
-    def __init__(self, subject, text, html, headers, links):
-        self.subject, self.text, self.html, self.headers, self.links = subject, text, html, headers, links
+    def __init__(self, item, language, rendered, fields, links):
+        self.item, self.language, self.rendered, self.fields, self.links = item, language, rendered, fields, links
 
     @classmethod
     def build(cls, item, territory_slug, language):
         field = merge_field()
         opening = field.split("{}")[0]
-        subject, text, html = render([item], language)
+        rendered = {}
         links = LinkForms(territory_slug, language)
         forms = (links.manage, links.unsubscribe, links.mailto)
-        if any(opening in part for part in (subject, text, html)) or any(escape(form) != form for form in forms):
+        if (any(opening in part for part in _rendered([item], language, rendered))
+                or any(escape(form) != form for form in forms)):
             return None
-        fields = {name: field.format(name) for name in ("manage", "unsubscribe", "mailto")}
-        text = text.replace(MANAGE_SLOT, fields["manage"]).replace(UNSUBSCRIBE_SLOT, fields["unsubscribe"])
-        html = html.replace(MANAGE_SLOT, fields["manage"]).replace(UNSUBSCRIBE_SLOT, fields["unsubscribe"])
-        headers = {
-            "List-Unsubscribe": f"<{fields['unsubscribe']}>, <{fields['mailto']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": messages.list_id(item.territory_name, item.territory_slug),
-            "Auto-Submitted": "auto-generated",
-        }
-        return cls(subject, text, html, headers, links)
+        # The merge fields need no HTML escaping: the same in the text, the HTML and the headers.
+        fields = Links(*(field.format(name) for name in ("manage", "unsubscribe", "mailto")))
+        return cls(item, language, rendered, fields, links)
 
     def message(self, recipients):
         """One message to `recipients` ({address: Links}), each seeing only their own address."""
-        message = EmailMultiAlternatives(subject=self.subject, body=self.text, to=list(recipients),
-                                         headers=self.headers)
-        message.attach_alternative(self.html, "text/html")
+        message = _email("", self.language, [self.item], self.rendered, self.fields, self.fields)
+        message.to = list(recipients)
         message.merge_data = {
             address: {"manage": own.manage, "unsubscribe": own.unsubscribe, "mailto": own.mailto}
             for address, own in recipients.items()
@@ -308,12 +301,16 @@ class Links:
         return Links(escape(self.manage), escape(self.unsubscribe), escape(self.mailto))
 
 
-def _email(address, language, items, rendered, links, html_links, headers=()):
-    rendered = {} if rendered is None else rendered
+def _rendered(items, language, rendered):
+    """render(items, language), kept in `rendered` for the next subscriber of the batch."""
     key = (language, tuple((m.notice_id, m.revision_number) for m in items))
     if key not in rendered:
         rendered[key] = render(items, language)
-    subject, text, html = rendered[key]
+    return rendered[key]
+
+
+def _email(address, language, items, rendered, links, html_links, headers=()):
+    subject, text, html = _rendered(items, language, {} if rendered is None else rendered)
     text = text.replace(MANAGE_SLOT, links.manage).replace(UNSUBSCRIBE_SLOT, links.unsubscribe)
     html = html.replace(MANAGE_SLOT, html_links.manage).replace(UNSUBSCRIBE_SLOT, html_links.unsubscribe)
     message = EmailMultiAlternatives(
