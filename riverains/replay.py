@@ -66,6 +66,7 @@ class Entry:
     status: str
     headers: list
     body: bytes
+    public: bool  # Cache-Control says public: the shipped nginx gets its X-Accel-Expires
 
 
 class ReplayingApplication:
@@ -110,7 +111,7 @@ class ReplayingApplication:
         seconds = timestamp(held.last_modified)
         if seconds is not None:
             headers.append(("Last-Modified", http_date(seconds)))
-        if any(name.lower() == "cache-control" and "public" in value for name, value in headers):
+        if entry.public:
             headers.append(("X-Accel-Expires", proxy_expiry(started)))
         start_response(entry.status, headers)
         for count in held.on_replay:
@@ -137,8 +138,9 @@ class ReplayingApplication:
             response.close()
         status, headers = captured[-1]
         kept = [(name, value) for name, value in headers if name.lower() not in PER_MOMENT]
+        public = any(name.lower() == "cache-control" and "public" in value for name, value in kept)
         with self.lock:
-            self.entries[key] = Entry(held, status, kept, body)
+            self.entries[key] = Entry(held, status, kept, body, public)
             self.entries.move_to_end(key)
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
