@@ -136,10 +136,7 @@ class CpuShare(rp.CpuShare):
 
 def start_gunicorn(code, env, log):
     """As deploy/systemd/riverains-web.service starts it (read_path's options), from `code`."""
-    return subprocess.Popen(
-        [rp.GUNICORN, "riverains.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", str(rp.workers()),
-         "--max-requests", "100000", "--max-requests-jitter", "10000", "--timeout", "30", "--error-logfile", str(log)],
-        cwd=code, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return rp.start_gunicorn(env, PORT, log, root=code)
 
 
 def csrf(base):
