@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
+from relay import services
 from relay.models import Subscription
 
 from .loopback import LoopbackServer
@@ -107,6 +108,17 @@ def confirmed(territory, channel, address, communes, **extra):
     )
     subscription.communes.set(communes)
     return subscription
+
+
+def subscribers(world, count, language="fr", prefix="r"):
+    """`count` confirmed e-mail subscribers of a commune next to site A."""
+    commune = world.site_a.neighbouring_communes.first()
+    return [confirmed(world.x, "email", f"{prefix}{i}@example.test", [commune], language=language) for i in range(count)]
+
+
+def owner_of_link(url):
+    """The subscription a manage link (its last path segment, the token) belongs to."""
+    return services.subscription_for_manage_token(url.rstrip("/").rsplit("/", 1)[1])
 
 
 def pytest_configure(config):

@@ -18,7 +18,7 @@ from relay import messages, services
 from relay.models import Delivery, DeliveryStatus
 from relay.sender import send_pending
 
-from .conftest import confirmed
+from .conftest import owner_of_link, subscribers
 from .loopback import LoopbackServer, json_answer
 
 API_KEY = "key-test-riverains"
@@ -81,15 +81,6 @@ def provider(settings):
     settings.RELAY_ESP_BATCH_SIZE = 10
     yield fake
     fake.stop()
-
-
-def subscribers(world, count, language="fr", prefix="r"):
-    commune = world.site_a.neighbouring_communes.first()
-    return [confirmed(world.x, "email", f"{prefix}{i}@example.test", [commune], language=language) for i in range(count)]
-
-
-def owner_of_link(url):
-    return services.subscription_for_manage_token(url.rstrip("/").rsplit("/", 1)[1])
 
 
 def test_one_call_per_batch_carries_each_subscriber_once_with_their_own_links(world, provider):

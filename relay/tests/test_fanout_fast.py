@@ -10,16 +10,7 @@ from relay.channels import email
 from relay.models import Delivery, DeliveryStatus
 from relay.sender import send_pending
 
-from .conftest import confirmed
-
-
-def subscribers(world, count, language="fr", prefix="r"):
-    commune = world.site_a.neighbouring_communes.first()
-    return [confirmed(world.x, "email", f"{prefix}{i}@example.test", [commune], language=language) for i in range(count)]
-
-
-def owner_of_link(url):
-    return services.subscription_for_manage_token(url.rstrip("/").rsplit("/", 1)[1])
+from .conftest import confirmed, owner_of_link, subscribers
 
 
 def test_each_subscriber_of_a_composed_fan_out_gets_their_own_links_and_unsubscribe_headers(world, smtp, settings):

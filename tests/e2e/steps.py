@@ -1,4 +1,5 @@
 """What people do in several end-to-end tests, in their words."""
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from riverains.testing import PASSWORD
@@ -29,3 +30,11 @@ def start_notice(page, site_name, category_label):
     page.get_by_label(category_label, exact=True).check()
     page.get_by_role("button", name="Continuer").click()
     expect(page.get_by_role("heading", name="Nouveau message", level=1)).to_be_visible()
+
+
+def start_now(page):
+    """The notice form's « Début »: today, this minute (Paris time)."""
+    now = timezone.localtime()
+    start = page.get_by_role("group", name="Début")
+    start.get_by_label("Date").fill(now.strftime("%Y-%m-%d"))
+    start.get_by_label("Heure").fill(now.strftime("%H:%M"))

@@ -5,13 +5,13 @@ keeps what was typed. The form's height is printed (it was 7,400 px with one che
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from notices.models import Notice
 from riverains.testing import communes, make_user
 from territories import reference
 from territories.models import Membership, Organization, Role, Site, Territory
+from tests.e2e.steps import start_now
 
 pytestmark = pytest.mark.browser
 
@@ -62,10 +62,7 @@ def page_height(page):
 
 
 def fill_text_and_start_now(page):
-    now = timezone.localtime()
-    start = page.get_by_role("group", name="Début")
-    start.get_by_label("Date").fill(now.strftime("%Y-%m-%d"))
-    start.get_by_label("Heure").fill(now.strftime("%H:%M"))
+    start_now(page)
     page.get_by_label("Titre").fill(TITLE)
     page.get_by_label("Texte :").fill(BODY)
 

@@ -3,10 +3,9 @@ browser, sees the notice on the territory page, then the new text and the public
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.steps import sign_in, start_notice
+from tests.e2e.steps import sign_in, start_notice, start_now
 
 pytestmark = pytest.mark.browser
 
@@ -21,10 +20,7 @@ def publish_flare_now(page):
     """From the flaring template: the operator replaces the [passages] and starts it now."""
     start_notice(page, "Raffinerie de Gonfreville", "Torchage")
     expect(page.get_by_label("Texte :")).to_have_value(re.compile(r"\[unité\]"))
-    now = timezone.localtime()
-    start = page.get_by_role("group", name="Début")
-    start.get_by_label("Date").fill(now.strftime("%Y-%m-%d"))
-    start.get_by_label("Heure").fill(now.strftime("%H:%M"))
+    start_now(page)
     page.get_by_label("Titre").fill(TITLE)
     page.get_by_label("Texte :").fill(BODY)
     page.get_by_role("button", name="Publier maintenant").click()
@@ -82,10 +78,7 @@ def test_a_start_typed_before_the_form_script_arrives_still_labels_the_button(tr
     expect(page.get_by_role("heading", name="Nouveau message", level=1)).to_be_visible()
     button = page.locator("[data-publish-button]")
     expect(button).to_have_text("Programmer")
-    now = timezone.localtime()
-    start = page.get_by_role("group", name="Début")
-    start.get_by_label("Date").fill(now.strftime("%Y-%m-%d"))
-    start.get_by_label("Heure").fill(now.strftime("%H:%M"))
+    start_now(page)
     expect(button).to_have_text("Programmer")  # the script has not run yet
 
     assert held, "the form's script was never asked for"
