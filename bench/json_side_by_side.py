@@ -36,11 +36,6 @@ def source_tree(revision, workdir):
     return tree
 
 
-def describe(revision):
-    return subprocess.run(["git", "log", "-1", "--format=%h %s", revision], cwd=rp.ROOT, check=True,
-                          capture_output=True, text=True).stdout.strip()[:100]
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", required=True, help="the earlier commit to compare with the work tree")
@@ -87,12 +82,7 @@ def main():
         for server in servers:
             rp.stop(server)
         shutil.rmtree(workdir, ignore_errors=True)
-    section = report(info, load_at_start, results, args)
-    print()
-    print(section)
-    if args.write:
-        with rp.RESULTS.open("a", encoding="utf-8") as f:
-            f.write("\n" + section)
+    rp.print_and_append(report(info, load_at_start, results, args), args.write)
 
 
 def report(info, load_at_start, results, args):
@@ -101,8 +91,8 @@ def report(info, load_at_start, results, args):
         f"## JSON read path, side by side — {now}",
         "",
         *(f"- {key}: {value}" for key, value in info.items()),
-        f"- before: {describe(args.before)}",
-        f"- after: the work tree at {describe('HEAD')}",
+        f"- before: {rp.describe(args.before)}",
+        f"- after: the work tree at {rp.describe('HEAD')}",
         f"- Each: gunicorn, {rp.workers()} synchronous workers, production settings, PostgreSQL (one database, "
         "the demo) + Redis shared cache (a database each)",
         f"- Load: wrk, {args.connections} connections, {args.duration} s per measure, {args.rounds} rounds "

@@ -19,8 +19,9 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+import read_path as rp
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "RESULTS.md"
 PATHS = {"territory page": "/seine-estuaire/",
          "active notices (API)": "/api/v1/territories/seine-estuaire/notices?status=active"}
 
@@ -68,11 +69,6 @@ def measure(tree, requests, redis_db):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def describe(revision):
-    return subprocess.run(["git", "log", "-1", "--format=%h %s", revision], cwd=ROOT, check=True,
-                          capture_output=True, text=True).stdout.strip()[:100]
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", required=True, help="the earlier commit to compare with the work tree")
@@ -102,7 +98,7 @@ def main():
     lines = [
         f"### CPU per request from the cache, before and after — {now} (bench/read_cpu.py)",
         "",
-        f"- before: {describe(args.before)}; after: the work tree at {describe('HEAD')}",
+        f"- before: {rp.describe(args.before)}; after: the work tree at {rp.describe('HEAD')}",
         f"- One Django process (test client, development settings, SQLite test database with 8 notices under way, "
         f"Redis as the shared cache), {args.requests} requests per measure after 100 unmeasured, {args.rounds} rounds "
         "alternating before / after; the process's CPU time, Redis's own not counted",
@@ -118,12 +114,7 @@ def main():
             runs = results[(version, name)]
             cells.append(f"{statistics.median(runs):.0f} ({' / '.join(f'{r:.0f}' for r in runs)})")
         lines.append(f"| {name} | {cells[0]} | {cells[1]} |")
-    section = "\n".join(lines) + "\n"
-    print()
-    print(section)
-    if args.write:
-        with RESULTS.open("a", encoding="utf-8") as f:
-            f.write("\n" + section)
+    rp.print_and_append("\n".join(lines) + "\n", args.write)
 
 
 if __name__ == "__main__":

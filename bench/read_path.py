@@ -160,6 +160,21 @@ def free_port():
     raise RuntimeError(f"no free port in {wanted or 'the ephemeral range'}")
 
 
+def describe(revision):
+    """"<short hash> <subject>" of a commit, for a results section's "before" and "after"."""
+    return subprocess.run(["git", "log", "-1", "--format=%h %s", revision], cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout.strip()[:100]
+
+
+def print_and_append(section, write):
+    """Print a results section and, with `write`, append it to bench/RESULTS.md."""
+    print()
+    print(section)
+    if write:
+        with RESULTS.open("a", encoding="utf-8") as f:
+            f.write("\n" + section)
+
+
 def start_gunicorn(env, port, log, root=ROOT):
     """`root`: the source tree to serve (bench/json_side_by_side.py serves an earlier commit too)."""
     # The same options as deploy/systemd/riverains-web.service, on a loopback port.

@@ -369,14 +369,6 @@ def report(info, load_at_start, rows, table, args, cache_seconds, probes):
     return "\n".join(lines) + "\n"
 
 
-def write(section, args):
-    print()
-    print(section)
-    if args.write:
-        with rp.RESULTS.open("a", encoding="utf-8") as f:
-            f.write("\n" + section)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--connections", default="64,256")
@@ -413,7 +405,7 @@ def main():
             finally:
                 operator.stop()
             table = visibility(operator.publishes)
-    write(report(info, load_at_start, rows, table, args, cache_seconds, probes), args)
+    rp.print_and_append(report(info, load_at_start, rows, table, args, cache_seconds, probes), args.write)
 
 
 if __name__ == "__main__":
