@@ -24,12 +24,28 @@
   var time = form.querySelector("[name=starts_at_1]");
   var button = form.querySelector("[data-publish-button]");
   var hint = form.querySelector("[data-publish-hint]");
+  var zone = button && button.dataset.timeZone;
+  // Now, as "YYYY-MM-DDTHH:MM" on the territory's clock: the fields hold Paris time whatever
+  // zone the operator's computer is set to (a laptop left on UTC would otherwise be told that
+  // a notice starting now will be scheduled). The server decides anyway.
+  function wallClockNow() {
+    var parts = {};
+    try {
+      new Intl.DateTimeFormat("en-GB", {
+        timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+      }).formatToParts(new Date()).forEach(function (part) { parts[part.type] = part.value; });
+    } catch (unknownZone) {
+      return null;
+    }
+    return parts.year + "-" + parts.month + "-" + parts.day + "T" + parts.hour + ":" + parts.minute;
+  }
   function startsLater() {
     if (!date || !time || !date.value || !time.value) return null;
-    // The browser's clock and zone stand in for Paris time: close enough to choose a label,
-    // and the server decides anyway.
-    var start = new Date(date.value + "T" + time.value);
-    return isNaN(start) ? null : start > new Date();
+    var start = date.value + "T" + time.value.slice(0, 5);
+    var now = wallClockNow();
+    if (!now || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(start)) return null;
+    return start > now;  // same fixed-width format: the text order is the time order
   }
   function updateButton() {
     var later = startsLater();

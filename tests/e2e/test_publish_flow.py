@@ -1,8 +1,10 @@
 """An operator publishes a flare from its template and updates it; a resident, in another
 browser, sees the notice on the territory page, then the new text and the public history."""
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.e2e.steps import sign_in, start_notice, start_now
@@ -86,3 +88,22 @@ def test_a_start_typed_before_the_form_script_arrives_still_labels_the_button(tr
         route.continue_()
     expect(button).to_have_text("Publier maintenant")
     expect(page.locator("[data-publish-hint]")).to_contain_text("visible des riverains dès maintenant")
+
+
+def test_the_button_reads_the_start_in_paris_time_on_a_computer_set_to_another_zone(
+        transactional_db, world, new_context):
+    """The form's hours are Paris time: an operator whose laptop is set to UTC, starting a notice
+    this minute, is told it publishes now (not « Programmer »), and an hour later is scheduled."""
+    page = new_context(timezone_id="UTC")
+    sign_in(page, "operator_a")
+    start_notice(page, "Raffinerie de Gonfreville", "Torchage")
+    button = page.locator("[data-publish-button]")
+    start_now(page)
+    expect(button).to_have_text("Publier maintenant")
+
+    later = timezone.localtime() + timedelta(hours=1)
+    start = page.get_by_role("group", name="Début")
+    start.get_by_label("Date").fill(later.strftime("%Y-%m-%d"))
+    start.get_by_label("Heure").fill(later.strftime("%H:%M"))
+    expect(button).to_have_text("Programmer")
+    expect(page.locator("[data-publish-hint]")).to_contain_text("annoncé comme programmé")
