@@ -1,17 +1,24 @@
 import base64
+import datetime
 import hashlib
 import hmac
+import ipaddress
 import json
 import os
+import ssl
+import tempfile
+import threading
 
 import http_ece
 import pytest
-from cryptography.hazmat.primitives import serialization
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from relay import services
+from relay.channels import push
 from relay.models import Delivery, DeliveryStatus, Subscription
 from relay.sender import send_pending
 
@@ -134,6 +141,96 @@ def test_an_unreachable_push_service_is_retried_and_the_browser_kept(world, rece
     delivery = Delivery.objects.get()
     assert delivery.status == DeliveryStatus.PENDING and "injoignable" in delivery.last_error
     assert Subscription.objects.filter(pk=subscription.pk).exists()
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_push_service_busy_or_failing_is_retried_and_the_browser_kept(world, receiver, browser, status):
+    subscription, _key, _auth = browser
+    receiver.status = status
+    world.publish()
+
+    assert send_pending().sent == 0
+
+    delivery = Delivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING and str(status) in delivery.last_error
+    assert Subscription.objects.filter(pk=subscription.pk).exists()
+
+
+class KeepAliveReceiver(Receiver):
+    """An HTTP/1.1 push service that keeps the connection open after its answer, then closes it
+    while idle (its keep-alive timeout) once `close_idle` is set."""
+
+    def __init__(self):
+        self.close_idle, self.closed, self.connections = threading.Event(), threading.Event(), 0
+        super().__init__()
+        handler, receiver = self.httpd.RequestHandlerClass, self
+
+        class KeepAlive(handler):
+            protocol_version = "HTTP/1.1"
+
+            def setup(self):
+                super().setup()
+                receiver.connections += 1
+
+            def handle(self):
+                self.handle_one_request()  # the first answer, the connection kept...
+                receiver.close_idle.wait(5)  # ...until the test has the service close it, idle
+                receiver.closed.set()
+
+        self.httpd.RequestHandlerClass = KeepAlive
+
+
+def test_a_push_service_closing_an_idle_connection_gets_the_next_message_on_a_new_one(world, vapid):
+    receiver = KeepAliveReceiver()
+    pool = push.Pool()
+    try:
+        assert pool.post(receiver.url + "push/a", b"one", {}, timeout=5).status_code == 201
+        receiver.close_idle.set()
+        assert receiver.closed.wait(5)
+
+        # Sent on the closed connection, it would be lost (and the delivery retried).
+        assert pool.post(receiver.url + "push/b", b"two", {}, timeout=5).status_code == 201
+    finally:
+        pool.close()
+        receiver.stop()
+    assert [body for _headers, body in receiver.requests] == [b"one", b"two"]
+    assert receiver.connections == 2
+
+
+def self_signed_tls_server(receiver):
+    """Serve `receiver` over TLS with a certificate no authority signed."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .sign(key, hashes.SHA256())
+    )
+    pem = certificate.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    with tempfile.NamedTemporaryFile(suffix=".pem") as file:
+        file.write(pem)
+        file.flush()
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(file.name)
+    receiver.httpd.socket = context.wrap_socket(receiver.httpd.socket, server_side=True)
+    return receiver.url.replace("http://", "https://")
+
+
+def test_a_push_service_whose_certificate_is_not_trusted_gets_nothing_and_is_retried(world, receiver, browser):
+    subscription, _key, _auth = browser
+    subscription.address = self_signed_tls_server(receiver) + "push/abc"
+    subscription.save()
+    world.publish()
+
+    assert send_pending().sent == 0
+
+    delivery = Delivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING and "injoignable" in delivery.last_error
+    assert receiver.requests == []
 
 
 def test_a_partner_webhook_is_signed_per_standard_webhooks(world, receiver):
