@@ -4,10 +4,21 @@ Detection is incremental and cheap: each unexplained report looks only at unexpl
 of the last hour in its H3 cell and the rings of cells around it (enough rings to hold every
 point within the territory's radius, so two neighbours on either side of a cell edge meet),
 then keeps those truly within the radius. Reports known only by their commune meet the
-reports of the same commune."""
+reports of the same commune.
+
+It runs before the report's INSERT, so that the report is stored with its episode (no UPDATE
+after), and most reports need two small statements besides (issue 14): the territory's lock,
+then the episodes of the window with, counted in the database, how many reports around are in
+no episode (a partial index holds only those: a few rows even on an evening of incident). A
+report joining an episode reads the reports around only when that count says some are
+waiting; a lone report, only when it could make enough people. The count is the database's
+own, read under the lock that orders detections: nothing to lose or to keep in step."""
+from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 
 from territories.geo import distance_km
 from territories.models import Site, Territory
@@ -16,34 +27,47 @@ from . import cells, wind
 from .models import Episode, EpisodeStatus, Report
 
 
-def detect(report, rules):
-    """Attach an unexplained report to an episode, opening one when enough people agree.
+@dataclass(frozen=True)
+class Around:
+    """What one statement tells detection, under the territory's lock."""
 
-    Returns (episode or None, opened). Runs inside the submit transaction."""
-    # One detection at a time per territory, so that two simultaneous reports do not open
-    # two episodes for the same smell.
-    Territory.objects.select_for_update().filter(pk=report.territory_id).values_list("pk", flat=True).first()
-    # The open episodes of the window, read once for both ways below (it was read twice).
-    recent = _recent_open_episodes(report, rules)
+    episodes: list  # the territory's episodes with a report in the window, any status (_alone), first opened first
+    waiting: int  # unexplained reports of the window around (cells or commune) in no episode
+
+    @property
+    def open(self):
+        return [e for e in self.episodes if e.status == EpisodeStatus.OPEN]
+
+
+def detect(report, rules):
+    """Store an unexplained report (not saved yet) in the episode it belongs to, opening one
+    when enough people agree. Returns (episode or None, opened). Runs inside the submit
+    transaction."""
+    around = _look_around(report, rules)
+    recent = around.open
     if report.h3_cell:
         # The crowd's case: an episode is already open around here. Joining it needs only the
-        # nearby reports not in it yet (usually this one), not every report of the last hour
+        # nearby reports in no episode yet (usually none), not every report of the last hour
         # around (hundreds on an evening of incident, read again for each new one).
         episode = _open_episode_around(report, rules, recent)
         if episode is not None:
-            _join(episode, _nearby_unexplained(report, rules, outside=episode))
+            _join(episode, report, _nearby_unexplained(report, rules, outside=True) if around.waiting else [])
             return episode, False
+    if _alone(report, rules, around):
+        report.save()
+        return None, False
     nearby = _nearby_unexplained(report, rules)
     episode = _open_episode_nearby(report, rules, nearby, recent)
     opened = False
     if episode is None:
-        if count_people(nearby) < rules.episode_min_people:
+        if count_people([report, *nearby]) < rules.episode_min_people:
+            report.save()
             return None, False
         episode = Episode.objects.create(
-            territory_id=report.territory_id, opened_at=report.created_at, last_report_at=report.observed_at
+            territory_id=report.territory_id, opened_at=timezone.now(), last_report_at=report.observed_at
         )
         opened = True
-    _attach(episode, [r for r in nearby if r.episode_id is None or r.episode_id == episode.pk])
+    _attach(episode, report, [r for r in nearby if r.episode_id is None or r.episode_id == episode.pk])
     return episode, opened
 
 
@@ -55,39 +79,100 @@ def count_people(reports):
     return min(len(networks), len(devices))
 
 
-def _nearby_unexplained(report, rules, outside=None):
-    """Unexplained reports of the window within the radius (this one included); with
-    `outside`, only those in no episode yet."""
+def _alone(report, rules, around):
+    """Whether the long way could only end with the report in no episode: too few reports
+    around in no episode to make enough people with it, and no episode that may hold one of
+    the others — one whose cells meet the cells around (an episode takes the cell of every
+    report it holds), or any of the window for a report given by its commune. Exact, not a
+    guess: the count is read under the lock, and counts reports (at least as many as people)."""
+    if around.waiting + 1 >= rules.episode_min_people:
+        return False
+    if report.commune_id or not report.h3_cell:
+        return not around.episodes
+    disk = set(cells.disk(report.h3_cell, rules.episode_radius_km))
+    return not any(disk & set(e.cells) for e in around.episodes)
+
+
+def _around(report, rules):
+    """Where nearby reports may be: (SQL condition on the reports table r, its parameters) —
+    the cells within the radius, or the report's commune."""
+    q = connection.ops.quote_name
+    conditions, params = [], []
+    if report.h3_cell:
+        disk = cells.disk(report.h3_cell, rules.episode_radius_km)
+        conditions.append(f"r.{q('h3_cell')} IN ({', '.join(['%s'] * len(disk))})")
+        params += disk
+    if report.commune_id:
+        conditions.append(f"r.{q('commune_id')} = %s")
+        params.append(report.commune_id)
+    return " OR ".join(conditions) or "FALSE", params
+
+
+def _window(report, rules):
     window = timedelta(minutes=rules.episode_window_minutes)
-    where = Q(pk=report.pk)
+    return report.observed_at - window, report.observed_at + window
+
+
+def _lock(territory_id):
+    """One detection at a time per territory, so that two simultaneous reports do not open two
+    episodes for the same smell (SQLite's transactions take the database's write lock at their
+    start instead). A statement of its own: a statement that waits for a lock still reads what
+    was committed when it began, so reading episodes in the same one would miss those the
+    report that held the lock just opened."""
+    if connection.features.has_select_for_update:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(Territory._meta.db_table)} "
+                           f"WHERE {connection.ops.quote_name('id')} = %s FOR UPDATE", [territory_id])
+
+
+def _look_around(report, rules):
+    """Under the territory's lock, one statement: the territory's episodes of the window, and
+    how many reports around wait in no episode (the partial index reports_report_waiting's
+    rows). Written out: through the ORM they were two statements, each compiled again for
+    every report."""
+    _lock(report.territory_id)
+    q = connection.ops.quote_name
+    since, until = _window(report, rules)
+    where, params = _around(report, rules)
+    territory, episode, reports = (q(m._meta.db_table) for m in (Territory, Episode, Report))
+    columns = ", ".join(f"e.{q(f.column)}" for f in Episode._meta.concrete_fields)
+    sql = (
+        f"SELECT {columns}, (SELECT COUNT(*) FROM {reports} r WHERE r.{q('territory_id')} = t.{q('id')} "
+        f"AND NOT r.{q('explained')} AND r.{q('episode_id')} IS NULL "
+        f"AND r.{q('observed_at')} >= %s AND r.{q('observed_at')} <= %s AND ({where})) AS {q('waiting')} "
+        f"FROM {territory} t LEFT JOIN {episode} e ON e.{q('territory_id')} = t.{q('id')} "
+        f"AND e.{q('last_report_at')} >= %s "
+        f"WHERE t.{q('id')} = %s ORDER BY e.{q('opened_at')}, e.{q('id')}"
+    )
+    since, until = (connection.ops.adapt_datetimefield_value(moment) for moment in (since, until))
+    rows = list(Episode.objects.raw(sql, [since, until, *params, since, report.territory_id]))
+    return Around(episodes=[e for e in rows if e.pk is not None], waiting=rows[0].waiting)
+
+
+def _nearby_unexplained(report, rules, outside=False):
+    """The other unexplained reports of the window within the radius; with `outside`, only
+    those in no episode yet."""
+    since, until = _window(report, rules)
+    where = Q()
     if report.h3_cell:
         where |= Q(h3_cell__in=cells.disk(report.h3_cell, rules.episode_radius_km))
     if report.commune_id:
         where |= Q(commune_id=report.commune_id)
+    if not where:
+        return []
     candidates = Report.objects.filter(
-        where, territory_id=report.territory_id, explained=False,
-        observed_at__gte=report.observed_at - window, observed_at__lte=report.observed_at + window,
+        where, territory_id=report.territory_id, explained=False, observed_at__gte=since, observed_at__lte=until,
     ).only("pk", "latitude", "longitude", "commune_id", "network_hash", "device_hash", "episode_id",
            "h3_cell", "observed_at")
-    if outside is not None:
-        candidates = candidates.filter(Q(pk=report.pk) | Q(episode__isnull=True))
+    if outside:
+        candidates = candidates.filter(episode__isnull=True)
     return [r for r in candidates if _close(report, r, rules.episode_radius_km)]
 
 
 def _close(a, b, radius_km):
-    if a.pk == b.pk:
-        return True
     if a.has_position and b.has_position:
         return distance_km(a.latitude, a.longitude, b.latitude, b.longitude) <= radius_km
     return a.commune_id is not None and a.commune_id == b.commune_id
-
-
-def _recent_open_episodes(report, rules):
-    """The territory's open episodes with a report in the window, first opened first."""
-    return list(Episode.objects.filter(
-        territory_id=report.territory_id, status=EpisodeStatus.OPEN,
-        last_report_at__gte=report.observed_at - timedelta(minutes=rules.episode_window_minutes),
-    ).order_by("opened_at"))
 
 
 def _open_episode_nearby(report, rules, nearby, recent):
@@ -108,21 +193,32 @@ def _open_episode_around(report, rules, recent):
     return next((e for e in recent if around & set(e.cells)), None)
 
 
-def _join(episode, reports):
+def _join(episode, report, others):
     """_attach for an episode already open: its count goes up by the reports that join it (the
-    territory's lock, held, makes that exact) instead of being counted again."""
-    joining = [r for r in reports if r.episode_id != episode.pk]
-    Report.objects.filter(pk__in=[r.pk for r in joining]).update(episode=episode)
-    episode.cells = sorted(set(episode.cells) | {r.h3_cell for r in joining if r.h3_cell})
-    episode.report_count += len(joining)
-    episode.last_report_at = max([episode.last_report_at] + [r.observed_at for r in joining])
-    episode.save(update_fields=["cells", "report_count", "last_report_at"])
+    territory's lock, held since the episode was read, makes that exact) instead of being
+    counted again."""
+    joining = [report, *(r for r in others if r.episode_id != episode.pk)]
+    _store(episode, report, joining[1:])
+    _extend(episode, joining, episode.report_count + len(joining))
 
 
-def _attach(episode, reports):
-    Report.objects.filter(pk__in=[r.pk for r in reports]).update(episode=episode)
+def _attach(episode, report, others):
+    _store(episode, report, others)
+    _extend(episode, [report, *others], episode.reports.count())
+
+
+def _store(episode, report, others):
+    """The report stored in the episode (one INSERT), the others moved into it."""
+    report.episode = episode
+    report.save()
+    if others:
+        Report.objects.filter(pk__in=[r.pk for r in others]).update(episode=episode)
+
+
+def _extend(episode, reports, report_count):
+    """The episode's cells, count and last report, in one UPDATE."""
     episode.cells = sorted(set(episode.cells) | {r.h3_cell for r in reports if r.h3_cell})
-    episode.report_count = episode.reports.count()
+    episode.report_count = report_count
     episode.last_report_at = max([episode.last_report_at] + [r.observed_at for r in reports])
     episode.save(update_fields=["cells", "report_count", "last_report_at"])
 

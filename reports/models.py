@@ -145,6 +145,11 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["territory", "explained", "observed_at"]),
             models.Index(fields=["territory", "observed_at"]),
+            # The reports episode detection waits on (reports.episodes._look_around): unexplained
+            # and in no episode yet. A few rows even while a crowd joins an episode, where the
+            # index above holds the whole crowd.
+            models.Index(fields=["territory", "observed_at"], condition=models.Q(explained=False, episode=None),
+                         name="reports_report_waiting"),
         ]
 
     def __str__(self):

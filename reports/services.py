@@ -57,13 +57,14 @@ def submit(territory, data, client_ip, device_id="", known=None):
         today = report.observed_at >= known.since + matching.margins()[1]
         matches = matching.match(report, known.candidates(report.observed_at) if today else None)
         report.explained = bool(matches)
-        report.save()
-        ReportMatch.objects.bulk_create(
-            [ReportMatch(report=report, notice=m.notice, score=m.score, why=m.why) for m in matches]
-        )
-        if not matches:
+        if matches:
+            report.save()
+            ReportMatch.objects.bulk_create(
+                [ReportMatch(report=report, notice=m.notice, score=m.score, why=m.why) for m in matches]
+            )
+        else:
+            # Stored by detection, with its episode (one INSERT, no UPDATE after).
             episode, opened = episodes.detect(report, rules)
-            report.episode = episode
             if opened:
                 # The coordinators and the sites most likely concerned, once the report is stored.
                 transaction.on_commit(lambda: tasks.notify_episode.enqueue(episode.pk))

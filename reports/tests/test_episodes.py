@@ -4,6 +4,8 @@ from datetime import timedelta
 import h3
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notices.models import Category
@@ -187,3 +189,36 @@ def test_a_report_with_a_position_joins_the_episode_of_its_commune_s_residents_w
 
     late.refresh_from_db()
     assert Episode.objects.count() == 1 and late.episode.report_count == 4
+
+
+def test_a_lone_report_waiting_nearby_joins_the_episode_when_a_neighbour_of_it_joins(world, resident):
+    """A resident reported alone, more than 2 km from those who opened the episode: the next
+    report between them joins the episode and brings the lone one in (the reports waiting in
+    no episode are counted under the lock, and read only then)."""
+    lone, _ = resident().report(position=north_of(*LE_HAVRE_WEST, 3.5))
+    for p in [LE_HAVRE_WEST, east_of(*LE_HAVRE_WEST, 0.3), north_of(*LE_HAVRE_WEST, 0.3)]:
+        resident().report(position=p)
+    lone.refresh_from_db()
+    assert lone.episode is None
+
+    between, _ = resident().report(position=north_of(*LE_HAVRE_WEST, 1.8))
+
+    episode = Episode.objects.get()
+    assert {lone.pk, between.pk} <= {r.pk for r in episode.reports.all()}
+    assert episode.report_count == 5 == episode.reports.count()
+
+
+def test_a_report_joining_the_crowd_s_episode_reads_neither_the_crowd_nor_its_own_row_again(world, resident):
+    """The crowd's case, the one that must stay cheap (issue 14): the report is stored with its
+    episode by its INSERT, and neither the crowd's reports are read again nor its row updated
+    (only a count of the reports waiting in no episode, none here)."""
+    for i in range(6):
+        resident().report(position=north_of(*LE_HAVRE_WEST, 0.1 * i))
+
+    with CaptureQueriesContext(connection) as statements:
+        report, _ = resident().report(position=east_of(*LE_HAVRE_WEST, 0.4))
+
+    sql = [s["sql"] for s in statements.captured_queries]
+    assert not [s for s in sql if s.startswith(('SELECT "reports_report".', 'UPDATE "reports_report"'))]
+    assert len([s for s in sql if s.startswith('INSERT INTO "reports_report"')]) == 1
+    assert report.episode.report_count == 7 == Report.objects.filter(episode=report.episode).count()
