@@ -177,9 +177,9 @@ def test_a_batch_s_outcomes_are_written_together_not_one_commit_per_email(world,
         assert send_pending(batch_size=200).sent == 30
 
     updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "relay_delivery"')]
-    # before each claim a release of dead workers' rows (twice: the second claim finds nothing
-    # left), the claim, then one UPDATE for the 30 sent rows
-    assert len(updates) == 4
+    # before each claim a release of dead workers' rows, each claim (an UPDATE of the rows it
+    # takes; the second finds nothing left), then one UPDATE for the 30 sent rows
+    assert len(updates) == 5
     assert len(smtp.inbox.messages) == 30
     assert Delivery.objects.filter(status=DeliveryStatus.SENT, attempts=1, claim_id="").count() == 30
 

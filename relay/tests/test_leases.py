@@ -2,8 +2,11 @@
 takes to send, so two workers never send the same notice twice to a subscriber; a dead worker's
 batch goes back to pending as soon as its lease runs out, and the other workers send it."""
 import signal
+import threading
 import time
 
+import pytest
+from django.db import connection, connections
 from django.utils import timezone
 
 from relay import sender
@@ -126,3 +129,35 @@ def test_a_stopping_worker_leaves_the_rest_of_its_batch_to_the_others(world, smt
     assert stats.sent == 2 and len(smtp.inbox.messages) == 2
     assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 2
     assert Delivery.objects.filter(status=DeliveryStatus.PENDING, claim_id="").count() == 3
+
+
+def test_workers_claiming_at_the_same_moment_never_take_the_same_row(transactional_db, world):
+    """The claim is one UPDATE of the rows a locking subquery chose (SKIP LOCKED): four workers
+    claiming small batches at once, each on its own connection, share the outbox without a row
+    taken twice or left behind."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks and SKIP LOCKED: PostgreSQL (SQLite has one writer at a time)")
+    subscribers(world, 300)
+    world.publish()
+    start, taken = threading.Barrier(4), []
+
+    def worker():
+        mine = []
+        try:
+            start.wait()
+            while batch := sender.claim(7)[1]:
+                assert {d.status for d in batch} == {DeliveryStatus.SENDING}
+                mine += [d.pk for d in batch]
+        finally:
+            connections.close_all()  # this thread's own connection
+            taken.append(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    claimed = [pk for mine in taken for pk in mine]
+    assert len(taken) == 4
+    assert len(claimed) == len(set(claimed)) == Delivery.objects.count() == 300

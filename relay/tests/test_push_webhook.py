@@ -5,6 +5,7 @@ import hmac
 import ipaddress
 import json
 import os
+import socket
 import ssl
 import tempfile
 import threading
@@ -175,6 +176,7 @@ class KeepAliveReceiver(Receiver):
             def handle(self):
                 self.handle_one_request()  # the first answer, the connection kept...
                 receiver.close_idle.wait(5)  # ...until the test has the service close it, idle
+                self.request.shutdown(socket.SHUT_RDWR)
                 receiver.closed.set()
 
         self.httpd.RequestHandlerClass = KeepAlive
