@@ -129,9 +129,20 @@ class CpuShare(rp.CpuShare):
     def __init__(self, master_pid):
         super().__init__(master_pid, "postgres")
 
+    def __enter__(self):
+        self.backend_readings = []
+        return super().__enter__()
+
     def _backends(self):
         pids = psql(f"SELECT pid FROM pg_stat_activity WHERE datname = '{DATABASE}'").split()
-        return rp.backend_ticks([int(p) for p in pids])
+        ticks = rp.backend_ticks([int(p) for p in pids])
+        self.backend_readings.append(ticks)  # at the start and at the end: PostgreSQL's part
+        return ticks
+
+    @property
+    def database_seconds(self):
+        start, end = self.backend_readings[0], self.backend_readings[-1]
+        return sum(ticks - start.get(pid, 0) for pid, ticks in end.items()) / rp.TICKS
 
 
 def start_gunicorn(code, env, log):
@@ -210,14 +221,17 @@ def write(args, rows, cache_control):
         f"{args.duration} s per line, POST of the report form only; form page Cache-Control: `{cache_control}`",
         "",
         "| connections | load (1/5/15) | POST/s | p50 (ms) | p90 (ms) | p99 (ms) | answered 302 | other | stored | "
-        "explained | episodes opened | lost | server CPU per report (ms) | CPU % server / wrk / others |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "explained | episodes opened | lost | server CPU per report (ms) | of which PostgreSQL (ms) | "
+        "CPU % server / wrk / others |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for connections, load, r, stored, explained, episodes, share in rows:
         per_report = 1000 * share.server_seconds / max(stored, 1)
+        database = 1000 * share.database_seconds / max(stored, 1)
         lines.append(f"| {connections} | {load} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p90']:.1f} | {r['p99']:.1f} "
                      f"| {r['ok']} | {r['other']} | {stored} | {explained} | {episodes} | {max(0, r['ok'] - stored)} "
-                     f"| {per_report:.2f} | {share.share['server']} / {share.share['generator']} / {share.share['others']} |")
+                     f"| {per_report:.2f} | {database:.2f} "
+                     f"| {share.share['server']} / {share.share['generator']} / {share.share['others']} |")
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.no_write:
@@ -245,6 +259,9 @@ def profile(args):
     import random
 
     def post(i):
+        # Each report from its own address and device, as wrk sends them: episodes open, then
+        # the crowd joins them (one device for all would keep every report on the long way).
+        client.cookies["riverains_appareil"] = f"profile-device-{i}"
         lat, lon = random.choice(points)
         kind = random.choice(["odour", "odour", "smoke_steam", "flame", "noise"])
         response = client.post(f"/{TERRITORY}/signaler/", {
