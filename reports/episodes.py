@@ -28,10 +28,25 @@ from .models import Episode, EpisodeStatus, Report
 
 
 @dataclass(frozen=True)
+class Seen:
+    """An episode of the window as _look_around read it: what the choice needs (id, status,
+    cells) at once, the model only for the one chosen (building one for each episode of the
+    territory was half the look-around's cost)."""
+
+    pk: int
+    status: str
+    cells: list
+    values: tuple  # every column, as the database gave them
+
+    def episode(self):
+        return _episode(connections[DEFAULT_DB_ALIAS], self.values)
+
+
+@dataclass(frozen=True)
 class Around:
     """What one statement tells detection, under the territory's lock."""
 
-    episodes: list  # the territory's episodes with a report in the window, any status (_alone), first opened first
+    episodes: list  # Seen: the territory's episodes with a report in the window, any status (_alone), first opened first
     waiting: int  # unexplained reports of the window around (cells or commune) in no episode
 
     @property
@@ -49,15 +64,17 @@ def detect(report, rules):
         # The crowd's case: an episode is already open around here. Joining it needs only the
         # nearby reports in no episode yet (usually none), not every report of the last hour
         # around (hundreds on an evening of incident, read again for each new one).
-        episode = _open_episode_around(report, rules, recent)
-        if episode is not None:
+        seen = _open_episode_around(report, rules, recent)
+        if seen is not None:
+            episode = seen.episode()
             _join(episode, report, _nearby_unexplained(report, rules, outside=True) if around.waiting else [])
             return episode, False
     if _alone(report, rules, around):
         report.save()
         return None, False
     nearby = _nearby_unexplained(report, rules)
-    episode = _open_episode_nearby(report, rules, nearby, recent)
+    seen = _open_episode_nearby(report, rules, nearby, recent)
+    episode = seen.episode() if seen is not None else None
     opened = False
     if episode is None:
         if count_people([report, *nearby]) < rules.episode_min_people:
@@ -138,7 +155,7 @@ def _look_around(report, rules):
     with db.cursor() as cursor:
         cursor.execute(_statement(db) % {"around": where}, [since, until, *params, since, report.territory_id])
         rows = cursor.fetchall()
-    return Around(episodes=[_episode(db, row[:-1]) for row in rows if row[0] is not None], waiting=rows[0][-1])
+    return Around(episodes=[_seen(db, row[:-1]) for row in rows if row[0] is not None], waiting=rows[0][-1])
 
 
 _built = {}
@@ -162,6 +179,16 @@ def _statement(db):
         )
         _built[db.vendor] = (sql, converters)
     return _built[db.vendor][0]
+
+
+def _seen(db, values):
+    names = [f.name for f in Episode._meta.concrete_fields]
+    cells, status = names.index("cells"), names.index("status")
+    column, functions = _built[db.vendor][1][cells]
+    decoded = values[cells]
+    for convert in functions:
+        decoded = convert(decoded, column, db)
+    return Seen(pk=values[0], status=values[status], cells=decoded, values=values)
 
 
 def _episode(db, values):
