@@ -92,8 +92,9 @@ def batch_size():
 
 
 def email_connections():
-    """SMTP connections one worker keeps open at once, each in its own thread: a mail server
-    answers each message after writing it to disk, so several in flight fill the waits."""
+    """SMTP connections one worker may keep open at once, each in its own thread: a mail server
+    answers each message after writing it to disk, so several in flight fill the waits. The
+    worker opens them as the waits call for them (relay.sender.Lanes), up to this many."""
     return _get("RELAY_EMAIL_CONNECTIONS", env_int, 8)
 
 
@@ -105,7 +106,9 @@ def esp_batch_size():
 
 
 def push_connections():
-    """Web push requests one worker has in flight at once (one HTTP keep-alive pool per thread)."""
+    """Web push requests one worker may have in flight at once (one thread each, with its
+    keep-alive connections), opened as the push services' answer times call for them
+    (relay.sender.Lanes), up to this many."""
     return _get("RELAY_PUSH_CONNECTIONS", env_int, 16)
 
 

@@ -1,5 +1,6 @@
 """Real components on loopback: an SMTP server (aiosmtpd) and a Kannel-compatible sendsms
 HTTP server; helpers to make confirmed subscriptions."""
+import asyncio
 import socket
 from email import message_from_bytes, policy
 from urllib.parse import parse_qs, urlsplit
@@ -7,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
-from relay import services
+from relay import sender, services
 from relay.models import Subscription
 
 from .loopback import LoopbackServer
@@ -29,6 +30,8 @@ class Inbox:
         self.messages = []
         self.refuse_after = None
         self.refused = {}  # address → the reply refusing it, e.g. "550 5.1.1 no such user"
+        self.delay = 0.0  # seconds before answering each message, like a busy or distant server
+        self.in_flight = self.most_in_flight = 0  # messages being answered at once
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refused:
@@ -37,6 +40,11 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+            await asyncio.sleep(self.delay)
+            self.in_flight -= 1
         if self.refuse_after is not None and len(self.messages) >= self.refuse_after:
             return "451 4.3.0 try again later"
         self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
@@ -44,6 +52,12 @@ class Inbox:
 
     def to(self, address):
         return [m for rcpts, m in self.messages if address in rcpts]
+
+
+@pytest.fixture(autouse=True)
+def lanes_from_one():
+    """Each test's first batch starts with one lane, whatever the test before it needed."""
+    sender.Lanes.last.clear()
 
 
 class SmtpServer:
