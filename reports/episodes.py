@@ -271,11 +271,15 @@ def _store(episode, report, others):
 
 
 def _extend(episode, reports, report_count):
-    """The episode's cells, count and last report, in one UPDATE."""
-    episode.cells = sorted(set(episode.cells) | {r.h3_cell for r in reports if r.h3_cell})
+    """The episode's count and last report, and its cells when a report brings a new one, in one
+    UPDATE (most of a crowd reports from cells the episode already has: its list of cells, the
+    longest column, is then neither encoded nor written again)."""
+    cells = sorted(set(episode.cells) | {r.h3_cell for r in reports if r.h3_cell})
+    changed = ["cells"] if cells != episode.cells else []
+    episode.cells = cells
     episode.report_count = report_count
     episode.last_report_at = max([episode.last_report_at] + [r.observed_at for r in reports])
-    episode.save(update_fields=["cells", "report_count", "last_report_at"])
+    episode.save(update_fields=["report_count", "last_report_at", *changed])
 
 
 def where_it_is(episode):
