@@ -114,6 +114,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
+elif DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("DATABASE_PREPARED_STATEMENTS", True):
+    # PostgreSQL: parameters bound on the server, and a statement a connection has run five
+    # times is prepared, so it is planned once per connection instead of at every request.
+    # Planning was most of PostgreSQL's work for a resident's report (bench/RESULTS.md: its CPU
+    # per report halved). Set DATABASE_PREPARED_STATEMENTS=0 behind a transaction-mode pooler
+    # that cannot keep prepared statements (PgBouncer before 1.21); the shipped set-up has none.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 # Lets several test runs share one PostgreSQL server without fighting over one test database.
 if env("DATABASE_TEST_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env("DATABASE_TEST_NAME")}
