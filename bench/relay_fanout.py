@@ -27,6 +27,7 @@ run; --sink-port chooses the sink's port.
 each came with its own links), RELAY_ESP_BATCH_SIZE recipients per call (--esp-batch, 1,000);
 --esp-latency makes it answer each call that many milliseconds late, as a real provider would."""
 import argparse
+import atexit
 import json
 import os
 import re
@@ -52,6 +53,9 @@ def start_sink(kind, tmp, port=0, latency_ms=0):
     process = subprocess.Popen([sys.executable, str(HERE / "relay_sink.py"), kind, str(port), str(count_file),
                                 str(recipients_file)], stdout=subprocess.PIPE, text=True,
                                env={**os.environ, "RELAY_SINK_LATENCY_MS": str(latency_ms)})
+    # A run that fails half-way (a database left from an earlier run) must not leave the sink
+    # running, holding its port and the caller's output pipe.
+    atexit.register(lambda: process.poll() is None and process.kill())
     assert process.stdout.readline().strip() == "ready"
     return process, port, count_file
 
