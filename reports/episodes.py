@@ -64,7 +64,7 @@ def detect(report, rules):
         # The crowd's case: an episode is already open around here. Joining it needs only the
         # nearby reports in no episode yet (usually none), not every report of the last hour
         # around (hundreds on an evening of incident, read again for each new one).
-        seen = _open_episode_around(report, rules, recent)
+        seen = _episode_around(report, rules, recent)
         if seen is not None:
             episode = seen.episode()
             _join(episode, report, _nearby_unexplained(report, rules, outside=True) if around.waiting else [])
@@ -106,8 +106,7 @@ def _alone(report, rules, around):
         return False
     if report.commune_id or not report.h3_cell:
         return not around.episodes
-    disk = set(cells.disk(report.h3_cell, rules.episode_radius_km))
-    return not any(disk & set(e.cells) for e in around.episodes)
+    return _episode_around(report, rules, around.episodes) is None
 
 
 def _around(report, rules):
@@ -181,14 +180,16 @@ def _statement(db):
     return _built[db.vendor][0]
 
 
+_NAMES = [f.name for f in Episode._meta.concrete_fields]
+_CELLS, _STATUS = _NAMES.index("cells"), _NAMES.index("status")  # positions in _look_around's rows
+
+
 def _seen(db, values):
-    names = [f.name for f in Episode._meta.concrete_fields]
-    cells, status = names.index("cells"), names.index("status")
-    column, functions = _built[db.vendor][1][cells]
-    decoded = values[cells]
+    column, functions = _built[db.vendor][1][_CELLS]
+    decoded = values[_CELLS]
     for convert in functions:
         decoded = convert(decoded, column, db)
-    return Seen(pk=values[0], status=values[status], cells=decoded, values=values)
+    return Seen(pk=values[0], status=values[_STATUS], cells=decoded, values=values)
 
 
 def _episode(db, values):
@@ -236,16 +237,16 @@ def _open_episode_nearby(report, rules, nearby, recent):
     found = next((e for e in recent if e.pk in ids), None)
     if found or not report.h3_cell:
         return found
-    around = set(cells.disk(report.h3_cell, rules.episode_radius_km))
-    return next((e for e in recent if around & set(e.cells)), None)
+    return _episode_around(report, rules, recent)
 
 
-def _open_episode_around(report, rules, recent):
-    """For a report with a position: the open episode, first opened, whose cells meet the cells
-    within the radius (they hold every nearby report with a position). None sends detect() the
-    long way, which also finds episodes of residents who gave only their commune."""
+def _episode_around(report, rules, episodes):
+    """For a report with a position: the first of `episodes` whose cells meet the cells within
+    the radius (an episode takes the cell of every report it holds, so this one holds or touches
+    the nearby reports with a position). For the open ones, None sends detect() the long way,
+    which also finds episodes of residents who gave only their commune."""
     around = set(cells.disk(report.h3_cell, rules.episode_radius_km))
-    return next((e for e in recent if around & set(e.cells)), None)
+    return next((e for e in episodes if around & set(e.cells)), None)
 
 
 def _join(episode, report, others):
